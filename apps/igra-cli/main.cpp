@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("igra-cli"); return 0; }

@@ -1,0 +1,41 @@
+#pragma once
+// BLAKE3 (hash and keyed_hash modes, 32-byte output), portable implementation. Copyable state.
+#include <cstdint>
+#include <string_view>
+
+#include "core/bytes.hpp"
+
+namespace igra::core {
+
+class Blake3 {
+ public:
+  Blake3() noexcept;                       // hash mode
+  explicit Blake3(const Hash32& key) noexcept;  // keyed_hash mode
+  // keyed_hash with the ASCII domain right-padded with zero bytes to 32 (Kaspa's Toccata hashers).
+  static Blake3 keyed_domain(std::string_view domain) noexcept;
+  void update(ByteView data) noexcept;
+  Hash32 finalize() const noexcept;  // does not consume the state; more updates may follow
+
+ private:
+  struct ChunkState {
+    std::uint32_t cv[8];
+    std::uint64_t chunk_counter;
+    std::uint8_t block[64];
+    std::uint8_t block_len;
+    std::uint8_t blocks_compressed;
+    std::uint32_t flags;
+  };
+  void chunk_init(std::uint64_t counter) noexcept;
+  void push_cv(const std::uint32_t cv[8], std::uint64_t total_chunks) noexcept;
+  std::uint32_t key_[8];
+  std::uint32_t flags_;
+  ChunkState chunk_;
+  std::uint32_t cv_stack_[54][8];
+  std::uint8_t cv_stack_len_ = 0;
+};
+
+Hash32 blake3_hash(ByteView data) noexcept;
+Hash32 blake3_keyed(const Hash32& key, ByteView data) noexcept;
+Hash32 blake3_keyed_domain(std::string_view domain, ByteView data) noexcept;
+
+}  // namespace igra::core
