@@ -1,5 +1,6 @@
 #pragma once
 // SHA-256 and RIPEMD-160 (OpenSSL). Sha256 is copyable, so a state fed a fixed prefix can be reused.
+#include <cstddef>
 #include <cstdint>
 
 #include "core/bytes.hpp"
@@ -12,11 +13,12 @@ class Sha256 {
   void update(core::ByteView data) noexcept;
   core::Hash32 finalize() noexcept;
 
+  // The object must not be updated after finalize (construct or copy a fresh one instead).
+
  private:
-  std::uint32_t h_[8];
-  std::uint64_t len_ = 0;
-  std::uint8_t buf_[64];
-  std::size_t buf_len_ = 0;
+  // Storage for OpenSSL's SHA256_CTX (a trivially copyable struct, 112 bytes; SHA-NI/AVX2 when available).
+  // Kept opaque so OpenSSL headers do not leak into every includer; size and alignment are checked in the .cpp.
+  alignas(8) unsigned char ctx_[112];
 };
 
 core::Hash32 sha256(core::ByteView data) noexcept;
