@@ -9,6 +9,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git xz-utils ca-certificates
   clang libclang-rt-14-dev
   libsecp256k1-dev libssl-dev zlib1g-dev libgmp-dev liblmdb-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   python3 python3-venv python3-dev
 )
