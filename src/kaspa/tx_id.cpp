@@ -1,0 +1,172 @@
+#include "kaspa/tx_id.hpp"
+
+#include <string>
+
+namespace igra::kaspa {
+
+core::Bytes transaction_preimage(const Transaction& tx, TxEncodingFlags flags) {
+  core::Bytes out;
+  out.reserve(transaction_preimage_size(tx, flags));
+  BytesSink sink{out};
+  write_transaction(sink, tx, flags);
+  return out;
+}
+
+std::uint64_t transaction_preimage_size(const Transaction& tx, TxEncodingFlags flags) {
+  CountingSink sink;
+  write_transaction(sink, tx, flags);
+  return sink.count;
+}
+
+core::Hash32 transaction_hash(const Transaction& tx) {
+  auto h = blake2b_domain_hasher(kDomainTransactionHash);
+  write_transaction(h, tx, kTxEncodeFull);
+  return h.finalize32();
+}
+
+core::Hash32 transaction_hash_pre_crescendo(const Transaction& tx) {
+  auto h = blake2b_domain_hasher(kDomainTransactionHash);
+  write_transaction(h, tx, kTxExcludeMassCommit);
+  return h.finalize32();
+}
+
+TransactionId transaction_id(const Transaction& tx) {
+  return tx.version == kTxVersionClassic ? transaction_id_v0(tx) : transaction_id_v1(tx);
+}
+
+TransactionId transaction_id_v0(const Transaction& tx) {
+  auto h = blake2b_domain_hasher(kDomainTransactionId);
+  write_transaction(h, tx, kTxExcludeSignatureScript | kTxExcludeMassCommit);
+  return h.finalize32();
+}
+
+core::Hash32 payload_digest(core::ByteView payload) {
+  auto h = blake3_domain_hasher(kDomainPayloadDigest);
+  h.update(payload);
+  return h.finalize();
+}
+
+core::Hash32 v1_rest_digest(const Transaction& tx) {
+  auto h = blake3_domain_hasher(kDomainTransactionRest);
+  write_transaction(h, tx, kTxExcludePayload | kTxExcludeSignatureScript | kTxExcludeMassCommit);
+  return h.finalize();
+}
+
+TransactionId v1_id_from_digests(const core::Hash32& payload_digest_value, const core::Hash32& rest_digest) {
+  auto h = blake3_domain_hasher(kDomainTransactionV1Id);
+  h.update(payload_digest_value.view());
+  h.update(rest_digest.view());
+  return h.finalize();
+}
+
+TransactionId transaction_id_v1(const Transaction& tx) {
+  return v1_id_from_digests(payload_digest(tx.payload), v1_rest_digest(tx));
+}
+
+TransactionId transaction_id_legacy(const Transaction& tx) {
+  const TxEncodingFlags flags =
+      tx.is_coinbase() ? kTxEncodeFull : (kTxExcludeSignatureScript | kTxExcludeMassCommit);
+  auto h = blake2b_domain_hasher(kDomainTransactionId);
+  write_transaction(h, tx, flags | kTxLegacyV0Layout);
+  return h.finalize32();
+}
+
+core::Hash32 transaction_hash_legacy(const Transaction& tx) {
+  auto h = blake2b_domain_hasher(kDomainTransactionHash);
+  write_transaction(h, tx, kTxEncodeFull | kTxLegacyV0Layout);
+  return h.finalize32();
+}
+
+// --- IdMiner -------------------------------------------------------------------------------------------
+
+namespace {
+// Feeds everything but the last `skip_tail` bytes of the stream into `inner`.
+template <typename Inner>
+struct TruncatingSink {
+  Inner& inner;
+  std::uint64_t limit;  // bytes to pass through
+  std::uint64_t seen = 0;
+  void update(core::ByteView v) {
+    if (seen >= limit) {
+      seen += v.size();
+      return;
+    }
+    const std::uint64_t room = limit - seen;
+    const std::size_t take = v.size() < room ? v.size() : static_cast<std::size_t>(room);
+    inner.update(v.first(take));
+    seen += v.size();
+  }
+};
+}  // namespace
+
+core::Result<IdMiner> IdMiner::create(const Transaction& tx) {
+  if (tx.version > kTxVersionToccata)
+    return core::make_error(core::ErrorCode::kUnsupported,
+                            "id miner: unsupported transaction version " + std::to_string(tx.version));
+  if (tx.payload.size() < kNonceSize)
+    return core::make_error("id miner: payload has " + std::to_string(tx.payload.size()) +
+                            " bytes, needs at least 4 for the nonce");
+  IdMiner m;
+  m.version_ = tx.version;
+  if (tx.version == kTxVersionClassic) {
+    // The payload is the last field of the v0 id preimage, so the nonce is its last 4 bytes.
+    const TxEncodingFlags flags = kTxExcludeSignatureScript | kTxExcludeMassCommit;
+    const std::uint64_t total = transaction_preimage_size(tx, flags);
+    m.v0_prefix_ = blake2b_domain_hasher(kDomainTransactionId);
+    TruncatingSink<core::Blake2b> sink{m.v0_prefix_, total - kNonceSize};
+    write_transaction(sink, tx, flags);
+  } else {
+    m.v1_rest_digest_ = v1_rest_digest(tx);
+    m.v1_payload_prefix_ = blake3_domain_hasher(kDomainPayloadDigest);
+    m.v1_payload_prefix_.update(core::ByteView(tx.payload.data(), tx.payload.size() - kNonceSize));
+    m.v1_id_hasher_ = blake3_domain_hasher(kDomainTransactionV1Id);
+  }
+  return m;
+}
+
+TransactionId IdMiner::id_with_nonce(std::uint32_t nonce) const noexcept {
+  const std::uint8_t nb[kNonceSize] = {static_cast<std::uint8_t>(nonce >> 24), static_cast<std::uint8_t>(nonce >> 16),
+                                       static_cast<std::uint8_t>(nonce >> 8), static_cast<std::uint8_t>(nonce)};
+  if (version_ == kTxVersionClassic) {
+    core::Blake2b h = v0_prefix_;
+    h.update(core::ByteView(nb, kNonceSize));
+    return h.finalize32();
+  }
+  core::Blake3 p = v1_payload_prefix_;
+  p.update(core::ByteView(nb, kNonceSize));
+  const core::Hash32 pd = p.finalize();
+  core::Blake3 h = v1_id_hasher_;
+  h.update(pd.view());
+  h.update(v1_rest_digest_.view());
+  return h.finalize();
+}
+
+std::optional<std::pair<std::uint32_t, TransactionId>> IdMiner::find_nonce(core::ByteView prefix, std::uint32_t start,
+                                                                           std::uint64_t max_tries) const noexcept {
+  if (prefix.size() > 32) return std::nullopt;
+  std::uint32_t nonce = start;
+  for (std::uint64_t i = 0; i < max_tries; ++i, ++nonce) {
+    const TransactionId id = id_with_nonce(nonce);
+    bool match = true;
+    for (std::size_t k = 0; k < prefix.size(); ++k) {
+      if (id[k] != prefix[k]) {
+        match = false;
+        break;
+      }
+    }
+    if (match) return std::make_pair(nonce, id);
+  }
+  return std::nullopt;
+}
+
+core::Result<void> set_payload_nonce(Transaction& tx, std::uint32_t nonce) {
+  if (tx.payload.size() < IdMiner::kNonceSize)
+    return core::make_error("set_payload_nonce: payload has " + std::to_string(tx.payload.size()) +
+                            " bytes, needs at least 4");
+  const std::size_t at = tx.payload.size() - IdMiner::kNonceSize;
+  for (std::size_t i = 0; i < IdMiner::kNonceSize; ++i)
+    tx.payload[at + i] = static_cast<std::uint8_t>(nonce >> (8 * (IdMiner::kNonceSize - 1 - i)));
+  return {};
+}
+
+}  // namespace igra::kaspa
