@@ -8,6 +8,16 @@
 
 namespace igra::core {
 
+// A snapshot of a Blake2b state (see Blake2b::export_state): chaining value, byte counter (compressed + buffered,
+// including the key block), the buffered, not yet compressed bytes, and the digest length.
+struct Blake2bState {
+  std::uint64_t h[8];
+  std::uint64_t t;
+  std::uint8_t buf[128];
+  std::size_t buf_len;  // 0..128; the buffer is compressed only once more data follows
+  std::size_t out_len;
+};
+
 class Blake2b {
  public:
   // out_len in 1..64, key at most 64 bytes (longer keys are truncated by contract: callers pass <= 64).
@@ -18,6 +28,8 @@ class Blake2b {
   std::size_t out_len() const noexcept { return out_len_; }
   // Bytes absorbed so far, counting the key block when keyed.
   std::uint64_t bytes_absorbed() const noexcept { return t_; }
+  // The internal state, for multi-lane finalization of messages sharing this prefix (core/blake2b_multi.hpp).
+  Blake2bState export_state() const noexcept;
 
  private:
   void compress(const std::uint8_t* block, bool last) noexcept;

@@ -15,6 +15,9 @@ class Blake3 {
   static Blake3 keyed_domain(std::string_view domain) noexcept;
   void update(ByteView data) noexcept;
   Hash32 finalize() const noexcept;  // does not consume the state; more updates may follow
+  // Equal to { Blake3 copy = *this; copy.update(tail); return copy.finalize(); } but, when the tail stays within
+  // the current 1 KiB chunk, copies only the ~100-byte chunk state instead of the whole hasher (nonce mining).
+  Hash32 finalize_with(ByteView tail) const noexcept;
 
  private:
   struct ChunkState {
@@ -26,6 +29,7 @@ class Blake3 {
     std::uint32_t flags;
   };
   void chunk_init(std::uint64_t counter) noexcept;
+  Hash32 finalize_chunk(const ChunkState& chunk) const noexcept;  // root of the tree ending with `chunk`
   void push_cv(const std::uint32_t cv[8], std::uint64_t total_chunks) noexcept;
   std::uint32_t key_[8];
   std::uint32_t flags_;

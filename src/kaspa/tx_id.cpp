@@ -1,5 +1,6 @@
 #include "kaspa/tx_id.hpp"
 
+#include <cstring>
 #include <string>
 
 namespace igra::kaspa {
@@ -132,18 +133,19 @@ TransactionId IdMiner::id_with_nonce(std::uint32_t nonce) const noexcept {
     h.update(core::ByteView(nb, kNonceSize));
     return h.finalize32();
   }
-  core::Blake3 p = v1_payload_prefix_;
-  p.update(core::ByteView(nb, kNonceSize));
-  const core::Hash32 pd = p.finalize();
-  core::Blake3 h = v1_id_hasher_;
-  h.update(pd.view());
-  h.update(v1_rest_digest_.view());
-  return h.finalize();
+  // finalize_with copies only the current chunk's state (not the whole 1.9 KB hasher) when the tail stays in it.
+  const core::Hash32 pd = v1_payload_prefix_.finalize_with(core::ByteView(nb, kNonceSize));
+  std::uint8_t digests[64];
+  std::memcpy(digests, pd.data(), 32);
+  std::memcpy(digests + 32, v1_rest_digest_.data(), 32);
+  return v1_id_hasher_.finalize_with(core::ByteView(digests, 64));
 }
 
 std::optional<std::pair<std::uint32_t, TransactionId>> IdMiner::find_nonce(core::ByteView prefix, std::uint32_t start,
-                                                                           std::uint64_t max_tries) const noexcept {
+                                                                           std::uint64_t max_tries,
+                                                                           core::Blake2bBackend backend) const noexcept {
   if (prefix.size() > 32) return std::nullopt;
+  if (version_ == kTxVersionClassic) return find_nonce_v0(prefix, start, max_tries, backend);
   std::uint32_t nonce = start;
   for (std::uint64_t i = 0; i < max_tries; ++i, ++nonce) {
     const TransactionId id = id_with_nonce(nonce);
@@ -155,6 +157,52 @@ std::optional<std::pair<std::uint32_t, TransactionId>> IdMiner::find_nonce(core:
       }
     }
     if (match) return std::make_pair(nonce, id);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<std::uint32_t, TransactionId>> IdMiner::find_nonce_v0(core::ByteView prefix, std::uint32_t start,
+                                                                              std::uint64_t max_tries,
+                                                                              core::Blake2bBackend backend) const noexcept {
+  using core::Blake2bFinalBatch;
+  // Lane l of each step hashes nonce + l; the lanes are checked in order, so the first match is the sequential one.
+  Blake2bFinalBatch batch(v0_prefix_, kNonceSize, backend);
+  const std::size_t lanes = batch.lanes();
+  // The digest is the little-endian encoding of the final chaining words: test the first (up to) 8 prefix bytes
+  // against word 0 and confirm the rest on the bytes of a candidate.
+  const std::size_t head = prefix.size() < 8 ? prefix.size() : 8;
+  std::uint64_t want = 0, mask = 0;
+  for (std::size_t k = 0; k < head; ++k) {
+    want |= static_cast<std::uint64_t>(prefix[k]) << (8 * k);
+    mask |= std::uint64_t{0xff} << (8 * k);
+  }
+  alignas(64) std::uint64_t h[8][Blake2bFinalBatch::kMaxLanes];
+  std::uint32_t nonce = start;
+  std::uint64_t remaining = max_tries;
+  while (remaining > 0) {
+    for (std::size_t l = 0; l < lanes; ++l) {
+      // The big-endian nonce bytes as a little-endian integer: a byte swap.
+      const std::uint32_t n = nonce + static_cast<std::uint32_t>(l);
+      const std::uint32_t le = (n >> 24) | ((n >> 8) & 0xff00u) | ((n << 8) & 0xff0000u) | (n << 24);
+      batch.set_tail_le64(l, le);
+    }
+    batch.compute_words(h);
+    const std::size_t valid = remaining < lanes ? static_cast<std::size_t>(remaining) : lanes;
+    for (std::size_t l = 0; l < valid; ++l) {
+      if ((h[0][l] & mask) != want) continue;
+      TransactionId id;
+      for (std::size_t i = 0; i < 32; ++i) id[i] = static_cast<std::uint8_t>(h[i / 8][l] >> (8 * (i % 8)));
+      bool match = true;
+      for (std::size_t k = head; k < prefix.size(); ++k) {
+        if (id[k] != prefix[k]) {
+          match = false;
+          break;
+        }
+      }
+      if (match) return std::make_pair(nonce + static_cast<std::uint32_t>(l), id);
+    }
+    remaining -= valid;
+    nonce += static_cast<std::uint32_t>(lanes);
   }
   return std::nullopt;
 }
