@@ -205,4 +205,24 @@ bool ecdsa_verify_compact(const core::Hash32& msg, const Signature64& sig, const
   return secp256k1_ecdsa_verify(ctx(), &parsed, msg.data(), &key) == 1;
 }
 
+// --- Encoding checks -------------------------------------------------------------------------------------
+
+bool is_valid_xonly_public_key(core::ByteView key) noexcept {
+  if (key.size() != 32) return false;
+  secp256k1_xonly_pubkey parsed;
+  return secp256k1_xonly_pubkey_parse(ctx(), &parsed, key.data()) == 1;
+}
+
+bool is_valid_compressed_public_key(core::ByteView key) noexcept {
+  if (key.size() != 33 || (key[0] != 0x02 && key[0] != 0x03)) return false;
+  secp256k1_pubkey parsed;
+  return secp256k1_ec_pubkey_parse(ctx(), &parsed, key.data(), key.size()) == 1;
+}
+
+bool is_valid_ecdsa_compact_signature(core::ByteView sig) noexcept {
+  if (sig.size() != 64) return false;
+  secp256k1_ecdsa_signature parsed;
+  return secp256k1_ecdsa_signature_parse_compact(ctx(), &parsed, sig.data()) == 1;
+}
+
 }  // namespace igra::crypto

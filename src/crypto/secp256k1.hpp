@@ -43,4 +43,13 @@ core::Result<CompressedPublicKey> ecdsa_public_key_compressed(const SecretKey& k
 core::Result<Signature64> ecdsa_sign_compact(const core::Hash32& msg, const SecretKey& key);
 bool ecdsa_verify_compact(const core::Hash32& msg, const Signature64& sig, const CompressedPublicKey& pub) noexcept;
 
+// --- Encoding checks (for script engines that must tell a malformed key/signature, an error, from a signature
+// that merely fails to verify, which is `false`) --------------------------------------------------------------
+// 32 bytes, and x < p is the x coordinate of a curve point (what BIP-340 x-only key parsing accepts).
+bool is_valid_xonly_public_key(core::ByteView key) noexcept;
+// 33 bytes with a 0x02/0x03 prefix, and x < p is the x coordinate of a curve point.
+bool is_valid_compressed_public_key(core::ByteView key) noexcept;
+// 64 bytes r||s with r < n and s < n (libsecp256k1's compact parser; zero values parse but never verify).
+bool is_valid_ecdsa_compact_signature(core::ByteView sig) noexcept;
+
 }  // namespace igra::crypto

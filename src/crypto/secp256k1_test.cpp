@@ -382,6 +382,69 @@ TEST(KaspaEcdsa, MalformedInputsRejected) {
   }
 }
 
+TEST(Secp256k1, EncodingChecks) {
+  const SecretKey sk = fx<32>("0000000000000000000000000000000000000000000000000000000000000007");
+  const auto xonly = *schnorr_public_key(sk);
+  const auto comp = *ecdsa_public_key_compressed(sk);
+  const auto msg = sha256(core::as_bytes("m"));
+  const auto sig = *ecdsa_sign_compact(msg, sk);
+
+  // x-only keys: exactly 32 bytes, x on the curve and below p.
+  EXPECT_TRUE(is_valid_xonly_public_key(xonly.view()));
+  EXPECT_TRUE(is_valid_xonly_public_key(comp.view().subspan(1)));  // same x
+  EXPECT_FALSE(is_valid_xonly_public_key(comp.view()));            // 33 bytes
+  EXPECT_FALSE(is_valid_xonly_public_key(xonly.view().first(31)));
+  EXPECT_FALSE(is_valid_xonly_public_key({}));
+  XOnlyPublicKey over_p;
+  std::fill(over_p.begin(), over_p.end(), 0xff);  // x >= p
+  EXPECT_FALSE(is_valid_xonly_public_key(over_p.view()));
+  // x = 5 is not the x coordinate of a point: 5^3 + 7 = 132 is a quadratic non-residue mod p.
+  XOnlyPublicKey x5{};
+  x5[31] = 5;
+  EXPECT_FALSE(is_valid_xonly_public_key(x5.view()));
+  EXPECT_FALSE(schnorr_verify(msg, *schnorr_sign(msg, sk), x5));
+
+  // Compressed keys: 33 bytes, 0x02/0x03 prefix, x on the curve.
+  EXPECT_TRUE(is_valid_compressed_public_key(comp.view()));
+  auto other_y = comp;
+  other_y[0] ^= 0x01;
+  EXPECT_TRUE(is_valid_compressed_public_key(other_y.view()));
+  for (std::uint8_t tag : {0x00, 0x01, 0x04, 0x05, 0x06, 0x07}) {
+    auto bad = comp;
+    bad[0] = tag;
+    EXPECT_FALSE(is_valid_compressed_public_key(bad.view())) << int(tag);
+  }
+  EXPECT_FALSE(is_valid_compressed_public_key(xonly.view()));
+  core::Bytes x5_comp{0x02};
+  x5_comp.insert(x5_comp.end(), x5.begin(), x5.end());
+  EXPECT_FALSE(is_valid_compressed_public_key(x5_comp));
+  const auto uncompressed = *public_key_from_secret(sk);
+  core::Bytes tagged{0x04};
+  tagged.insert(tagged.end(), uncompressed.begin(), uncompressed.end());
+  EXPECT_FALSE(is_valid_compressed_public_key(tagged));  // 65 bytes
+
+  // Compact ECDSA signatures: 64 bytes with r, s < n. Zero values parse (they just never verify).
+  EXPECT_TRUE(is_valid_ecdsa_compact_signature(sig.view()));
+  EXPECT_FALSE(is_valid_ecdsa_compact_signature(sig.view().first(63)));
+  EXPECT_FALSE(is_valid_ecdsa_compact_signature({}));
+  const auto n = fx<32>(kOrderHex);
+  for (int half = 0; half < 2; ++half) {
+    auto over = sig;
+    std::copy(n.begin(), n.end(), over.begin() + 32 * half);
+    EXPECT_FALSE(is_valid_ecdsa_compact_signature(over.view())) << half;
+    auto zero = sig;
+    std::fill(zero.begin() + 32 * half, zero.begin() + 32 * half + 32, 0);
+    EXPECT_TRUE(is_valid_ecdsa_compact_signature(zero.view())) << half;
+    EXPECT_FALSE(ecdsa_verify_compact(msg, zero, comp));
+  }
+  // A high-S signature is well formed but does not verify.
+  auto high_s = sig;
+  const auto neg = negate_mod_n(core::FixedBytes<32>::from_view(core::ByteView(sig.data() + 32, 32)));
+  std::copy(neg.begin(), neg.end(), high_s.begin() + 32);
+  EXPECT_TRUE(is_valid_ecdsa_compact_signature(high_s.view()));
+  EXPECT_FALSE(ecdsa_verify_compact(msg, high_s, comp));
+}
+
 TEST(Secp256k1, ConcurrentUse) {
   std::vector<std::thread> threads;
   std::vector<int> ok(4, 0);

@@ -49,7 +49,16 @@ core::Result<void> run_standalone(std::initializer_list<core::Bytes> scripts) {
   ScriptEngine e;
   return e.execute_scripts(views);
 }
-core::Bytes h(std::string_view hex) { return core::hex_or_die(hex); }
+core::Bytes h(std::string_view hex) {  // spaces are ignored
+  std::string compact;
+  for (char c : hex)
+    if (c != ' ') compact.push_back(c);
+  return core::hex_or_die(compact);
+}
+core::Bytes operator+(core::Bytes a, const core::Bytes& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
 
 // --- P2PK --------------------------------------------------------------------------------------------------
 
@@ -560,6 +569,314 @@ TEST(ScriptEngine, ScriptNumAndBool) {
   EXPECT_FALSE(is_push_only(h("0051ac")));
   EXPECT_FALSE(is_push_only(h("03")));
 }
+
+// --- Version 1 (Toccata): compute budgets and script units ---------------------------------------------------
+
+Spend make_spend_v1(const ScriptPublicKey& spk, std::uint16_t compute_budget) {
+  Spend s = make_spend(spk, 0);
+  s.tx.version = kTxVersionToccata;
+  s.tx.inputs[0].compute_commit = ComputeBudget{compute_budget};
+  return s;
+}
+
+// Runs input 0 and returns the engine's result and the script units it used.
+std::pair<core::Result<void>, std::uint64_t> run_input(const Spend& s) {
+  SigHashCache cache(s.tx, s.utxos);
+  ScriptEngine engine(cache, 0);
+  auto r = engine.execute();
+  return {r, engine.used_script_units()};
+}
+
+core::Result<void> run_toccata(std::initializer_list<core::Bytes> scripts, std::uint64_t* used = nullptr) {
+  std::vector<core::ByteView> views(scripts.begin(), scripts.end());
+  ScriptEngine e(ScriptRules::kToccata);
+  auto r = e.execute_scripts(views);
+  if (used) *used = e.used_script_units();
+  return r;
+}
+
+TEST(ScriptEngineV1, AllowedScriptUnits) {
+  EXPECT_EQ(allowed_script_units(ComputeBudget{0}), 9'999u);
+  EXPECT_EQ(allowed_script_units(ComputeBudget{1}), 19'999u);
+  EXPECT_EQ(allowed_script_units(ComputeBudget{10}), 109'999u);
+  EXPECT_EQ(allowed_script_units(ComputeBudget{65535}), 655'359'999u);
+  EXPECT_EQ(allowed_script_units(SigOpCount{1}), 109'999u);  // HEAD's legacy peg: 100,000 per sig-op
+  EXPECT_EQ(script_rules_for_version(0), ScriptRules::kCrescendo);
+  EXPECT_EQ(script_rules_for_version(1), ScriptRules::kToccata);
+}
+
+TEST(ScriptEngineV1, P2pkSchnorrBudget) {
+  auto s = make_spend_v1(p2pk_script(xonly(1)), 10);
+  auto sig_script = sign_input_schnorr(s.tx, s.utxos, 0, secret(1));
+  ASSERT_TRUE(sig_script.ok()) << sig_script.error().message;
+  s.tx.inputs[0].signature_script = *sig_script;
+  // One sig-op (100,000) + the pushed `true` (1 byte); the literal pushes are free. Budget 10 allows 109,999.
+  auto [r, used] = run_input(s);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(used, 100'001u);
+  // The compute budget is not signed: any budget that covers the execution keeps the signature valid.
+  for (std::uint16_t b : {11, 100, 65535}) {
+    auto t = s;
+    t.tx.inputs[0].compute_commit = ComputeBudget{b};
+    EXPECT_TRUE(verify_input(t.tx, t.utxos, 0).ok()) << b;
+  }
+  // Budget 9 allows 99,999 units: the sig-op itself does not fit.
+  auto t = s;
+  t.tx.inputs[0].compute_commit = ComputeBudget{9};
+  auto r9 = verify_input(t.tx, t.utxos, 0);
+  ASSERT_FALSE(r9.ok());
+  EXPECT_EQ(script_error_name(r9.error()), "ExceededCommittedScriptUnits");
+  EXPECT_NE(r9.error().message.find("used=100000, limit=99999"), std::string::npos) << r9.error().message;
+  t.tx.inputs[0].compute_commit = ComputeBudget{0};
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "ExceededCommittedScriptUnits");
+  // A v0 signature does not verify in the v1 transaction (different sighash layout and tx version).
+  auto v0 = make_spend(p2pk_script(xonly(1)), 1);
+  t = s;
+  t.tx.inputs[0].signature_script = *sign_input_schnorr(v0.tx, v0.utxos, 0, secret(1));
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "EvalFalse");
+  // A failed check still pays for its sig-op and pushes an empty `false` (0 bytes).
+  t = s;
+  t.tx.outputs[0].value -= 1;
+  auto [rf, used_f] = run_input(t);
+  EXPECT_EQ(err_name(rf), "EvalFalse");
+  EXPECT_EQ(used_f, 100'000u);
+}
+
+TEST(ScriptEngineV1, P2pkSchnorrSighashTypesAndCovenantOutputs) {
+  for (auto type : {SigHashType::kAll, SigHashType::kNone, SigHashType::kSingle, SigHashType::kAllAnyoneCanPay,
+                    SigHashType::kNoneAnyoneCanPay, SigHashType::kSingleAnyoneCanPay}) {
+    auto s = make_spend_v1(p2pk_script(xonly(3)), 10);
+    s.tx.outputs[0].covenant = CovenantBinding{0, core::Hash32{}};
+    s.tx.outputs[0].covenant->covenant_id[5] = 7;
+    s.tx.inputs[0].signature_script = *sign_input_schnorr(s.tx, s.utxos, 0, secret(3), type);
+    auto r = verify_input(s.tx, s.utxos, 0);
+    EXPECT_TRUE(r.ok()) << static_cast<int>(type) << ": " << r.error().message;
+    // The covenant binding is committed by ALL (and SINGLE for output 0).
+    if (!is_sighash_none(type)) {
+      auto t = s;
+      t.tx.outputs[0].covenant->covenant_id[5] = 8;
+      EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "EvalFalse") << static_cast<int>(type);
+    }
+  }
+}
+
+TEST(ScriptEngineV1, P2pkEcdsaBudget) {
+  auto s = make_spend_v1(p2pk_ecdsa_script(compressed(4)), 10);
+  auto sig_script = sign_input_ecdsa(s.tx, s.utxos, 0, secret(4));
+  ASSERT_TRUE(sig_script.ok()) << sig_script.error().message;
+  s.tx.inputs[0].signature_script = *sig_script;
+  auto [r, used] = run_input(s);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(used, 100'001u);  // the 35-byte P2PK-ECDSA script is not charged (standard size)
+  auto t = s;
+  t.tx.inputs[0].compute_commit = ComputeBudget{9};
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "ExceededCommittedScriptUnits");
+  // Malformed inputs are errors with HEAD's names: a key of the wrong length, a key off the curve, r >= n.
+  t = s;
+  t.utxos[0].script_public_key.script[1] = 0x04;  // 0x04 prefix on 33 bytes
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "InvalidPubkey");
+  t = s;
+  std::fill(t.tx.inputs[0].signature_script.begin() + 1, t.tx.inputs[0].signature_script.begin() + 33, 0xff);
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "InvalidSignature");
+  t = s;
+  t.tx.inputs[0].signature_script = {0x02, 0x11, 0x01};
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "InvalidSignature");
+  // A tampered message: false, not an error.
+  t = s;
+  t.tx.lock_time = 1;
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "EvalFalse");
+}
+
+TEST(ScriptEngineV1, SchnorrMalformedInputs) {
+  auto s = make_spend_v1(p2pk_script(xonly(1)), 10);
+  s.tx.inputs[0].signature_script = *sign_input_schnorr(s.tx, s.utxos, 0, secret(1));
+  // HEAD checks the key before the signature; both are InvalidPubkey / InvalidSignature (no SigLength).
+  auto t = s;
+  t.tx.inputs[0].signature_script = {0x02, 0x11, 0x01};
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "InvalidSignature");
+  t = s;
+  std::fill(t.utxos[0].script_public_key.script.begin() + 1, t.utxos[0].script_public_key.script.begin() + 33, 0xff);
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "InvalidPubkey");
+  t = s;  // 33-byte key under OP_CHECKSIG
+  t.utxos[0].script_public_key = ScriptPublicKey{0, h("21") + [] { return core::Bytes(33, 2); }()};
+  t.utxos[0].script_public_key.script.push_back(op::kOpCheckSig);
+  EXPECT_EQ(err_name(verify_input(t.tx, t.utxos, 0)), "InvalidPubkey");
+  // The v0 rules keep v1.1.0's names for the same inputs.
+  auto v0 = make_spend(p2pk_script(xonly(1)), 1);
+  v0.tx.inputs[0].signature_script = {0x02, 0x11, 0x01};
+  EXPECT_EQ(err_name(verify_input(v0.tx, v0.utxos, 0)), "SigLength");
+}
+
+Spend make_spend_v1_multisig(const Multisig& ms, std::uint16_t budget, std::initializer_list<std::size_t> signers) {
+  auto s = make_spend_v1(ms.spk, budget);
+  std::vector<PartialSignature> partials;
+  for (auto i : signers) partials.push_back(*create_partial_signature(s.tx, s.utxos, 0, ms.redeem, ms.secrets[i]));
+  s.tx.inputs[0].signature_script = *combine_multisig_signatures(ms.redeem, partials);
+  return s;
+}
+
+TEST(ScriptEngineV1, P2shMultisigBudget) {
+  const auto ms = make_multisig(2, 3);
+  ASSERT_EQ(ms.redeem.size(), 102u);  // OP_2 3x(OP_DATA_32 key) OP_3 OP_CHECKMULTISIG
+  // Keys 0 and 1 sign: two sig-ops. Units: 2 * 100,000 + 1 (true) + BLAKE2B of the redeem script (2/byte) + its
+  // 32-byte digest + OP_EQUAL's true = 200,238 -> budget 20 (209,999); 19 (199,999) is not enough.
+  const std::uint64_t expected = 2 * 100'000 + 1 + 2 * 102 + 32 + 1;
+  auto s = make_spend_v1_multisig(ms, 20, {0, 1});
+  auto [r, used] = run_input(s);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(used, expected);
+  auto t = s;
+  t.tx.inputs[0].compute_commit = ComputeBudget{19};
+  auto r19 = verify_input(t.tx, t.utxos, 0);
+  EXPECT_EQ(err_name(r19), "ExceededCommittedScriptUnits");
+  EXPECT_NE(r19.error().message.find("used=200237, limit=199999"), std::string::npos) << r19.error().message;
+
+  // Keys 0 and 2 sign: key 1 is tried against signature 2 as well, so three sig-ops (300,238 units, budget 30).
+  auto s02 = make_spend_v1_multisig(ms, 30, {0, 2});
+  auto [r02, used02] = run_input(s02);
+  EXPECT_TRUE(r02.ok()) << r02.error().message;
+  EXPECT_EQ(used02, expected + 100'000);
+  s02.tx.inputs[0].compute_commit = ComputeBudget{29};
+  EXPECT_EQ(err_name(verify_input(s02.tx, s02.utxos, 0)), "ExceededCommittedScriptUnits");
+
+  // 3-of-5 signed by 0, 1, 4: five sig-ops.
+  const auto ms5 = make_multisig(3, 5);
+  auto s5 = make_spend_v1_multisig(ms5, 50, {0, 1, 4});
+  auto [r5, used5] = run_input(s5);
+  EXPECT_TRUE(r5.ok()) << r5.error().message;
+  EXPECT_EQ(used5, 5 * 100'000 + 1 + 2 * ms5.redeem.size() + 32 + 1);
+  s5.tx.inputs[0].compute_commit = ComputeBudget{49};
+  EXPECT_EQ(err_name(verify_input(s5.tx, s5.utxos, 0)), "ExceededCommittedScriptUnits");
+}
+
+TEST(ScriptEngineV1, P2shEcdsaMultisig) {
+  std::vector<crypto::CompressedPublicKey> keys;
+  std::vector<crypto::SecretKey> secrets;
+  for (std::uint8_t i = 0; i < 3; ++i) {
+    secrets.push_back(secret(70 + i));
+    keys.push_back(compressed(70 + i));
+  }
+  const auto redeem = *multisig_redeem_script_ecdsa(2, std::span<const crypto::CompressedPublicKey>(keys));
+  auto s = make_spend_v1(p2sh_script(redeem), 20);
+  std::vector<PartialSignature> partials = {*create_partial_signature(s.tx, s.utxos, 0, redeem, secrets[0]),
+                                            *create_partial_signature(s.tx, s.utxos, 0, redeem, secrets[1])};
+  s.tx.inputs[0].signature_script = *combine_multisig_signatures(redeem, partials);
+  auto [r, used] = run_input(s);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(used, 2 * 100'000 + 1 + 2 * redeem.size() + 32 + 1);
+  s.tx.inputs[0].compute_commit = ComputeBudget{19};
+  EXPECT_EQ(err_name(verify_input(s.tx, s.utxos, 0)), "ExceededCommittedScriptUnits");
+}
+
+TEST(ScriptEngineV1, LongScriptPublicKeyIsCharged) {
+  // A non-standard 41-byte spent script (6 bytes over the standard 35): 600 units before anything runs.
+  core::Bytes spk = h("20") + core::Bytes(32, 0x11);
+  spk.push_back(op::kOpDrop);
+  for (int i = 0; i < 5; ++i) spk.push_back(op::kOpNop);
+  spk.push_back(op::kOpTrue);
+  spk.push_back(op::kOpNop);
+  ASSERT_EQ(spk.size(), 41u);
+  auto s = make_spend_v1(ScriptPublicKey{0, spk}, 0);
+  auto [r, used] = run_input(s);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(used, 600u);
+}
+
+TEST(ScriptEngineV1, PushedBytesAreCharged) {
+  // Literal pushes are free; DUP charges the duplicated element.
+  const core::Bytes data(100, 0x42);
+  auto push100 = h("4c64") + data;  // OP_PUSHDATA1 100
+  std::uint64_t used = 0;
+  auto r = run_toccata({push100 + h("7675") + h("7551")}, &used);  // push, DUP, DROP, DROP, 1
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(used, 100u);
+  // 2DUP of two 100-byte items: 200; OVER: 100; PICK: 100 (+ nothing for the literal index); TUCK: 100.
+  EXPECT_TRUE(run_toccata({push100 + push100 + h("6e6d6d51")}, &used).ok());
+  EXPECT_EQ(used, 200u);
+  EXPECT_TRUE(run_toccata({push100 + h("51") + h("78") + h("6d7551")}, &used).ok());
+  EXPECT_EQ(used, 100u);
+  EXPECT_TRUE(run_toccata({push100 + h("00") + h("79") + h("6d51")}, &used).ok());
+  EXPECT_EQ(used, 100u);
+  EXPECT_TRUE(run_toccata({push100 + h("51") + h("7d") + h("6d7551")}, &used).ok());
+  EXPECT_EQ(used, 1u);  // TUCK copies the top item (1 byte)
+  // Moves are free: SWAP, ROT, ROLL, NIP, TOALTSTACK/FROMALTSTACK.
+  EXPECT_TRUE(run_toccata({push100 + push100 + push100 + h("7c7b52 7a 6b6c77 75 75 51")}, &used).ok());
+  EXPECT_EQ(used, 0u);
+  // Hashes: SHA256 1/byte + 32, BLAKE2B 2/byte + 32; numeric results and EQUAL's true are charged by size.
+  EXPECT_TRUE(run_toccata({push100 + h("a8 75 51")}, &used).ok());
+  EXPECT_EQ(used, 132u);
+  EXPECT_TRUE(run_toccata({push100 + h("aa 75 51")}, &used).ok());
+  EXPECT_EQ(used, 232u);
+  EXPECT_TRUE(run_toccata({h("5253 93 55 87")}, &used).ok());  // 2 3 ADD (1 byte) 5 EQUAL (1 byte)
+  EXPECT_EQ(used, 2u);
+}
+
+TEST(ScriptEngineV1, ToccataLimitsAndRelaxedRules) {
+  // Non-minimal pushes and numbers are accepted under Toccata rules only.
+  EXPECT_TRUE(run_toccata({h("4c0105 55 87")}).ok());     // PUSHDATA1 [5] == 5
+  EXPECT_EQ(err_name(run_standalone({h("4c010555 87")})), "NotMinimalData");
+  EXPECT_TRUE(run_toccata({h("020500 55 9c")}).ok());     // [05 00] NUMEQUAL 5
+  EXPECT_EQ(err_name(run_toccata({h("09ffffffffffffffff00 8b")})), "NumberTooBig");
+  // OP_IF takes any value as a boolean.
+  EXPECT_TRUE(run_toccata({h("52 63 51 67 00 68")}).ok());
+  EXPECT_EQ(err_name(run_toccata({h("63")})), "InvalidStackOperation");
+  // 520+ byte elements and 201+ ops are fine.
+  core::Bytes big = h("4d") + core::Bytes{0x10, 0x27} + core::Bytes(10'000, 0x01);  // PUSHDATA2 10,000
+  big.push_back(op::kOpDrop);
+  big.push_back(op::kOpTrue);
+  EXPECT_TRUE(run_toccata({big}).ok());
+  core::Bytes many(1000, op::kOpNop);
+  many.push_back(op::kOpTrue);
+  EXPECT_TRUE(run_toccata({many}).ok());
+  EXPECT_EQ(err_name(run_standalone({many})), "TooManyOperations");
+  // Re-enabled opcodes.
+  EXPECT_TRUE(run_toccata({h("020102 020304 7e 0401020304 87")}).ok());         // CAT
+  EXPECT_TRUE(run_toccata({h("0401020304 51 53 7f 020203 87")}).ok());           // SUBSTR [1:3]
+  EXPECT_EQ(err_name(run_toccata({h("0401020304 53 51 7f")})), "InvalidRange");
+  EXPECT_EQ(err_name(run_toccata({h("0401020304 51 55 7f")})), "OutOfBoundsSubstring");
+  EXPECT_EQ(err_name(run_toccata({h("0401020304 4f 51 7f")})), "InvalidIndex");
+  EXPECT_TRUE(run_toccata({h("0100 83 01ff 87")}).ok());                         // INVERT
+  EXPECT_TRUE(run_toccata({h("010f 013c 84 010c 87")}).ok());                    // AND
+  EXPECT_TRUE(run_toccata({h("010f 013c 85 013f 87")}).ok());                    // OR
+  EXPECT_TRUE(run_toccata({h("010f 013c 86 0133 87")}).ok());                    // XOR
+  EXPECT_EQ(err_name(run_toccata({h("010f 02013c 86")})), "InvalidState");
+  EXPECT_TRUE(run_toccata({h("53 55 95 010f 9c")}).ok());                        // 3*5 == 15
+  EXPECT_TRUE(run_toccata({h("010f 52 96 57 9c")}).ok());                        // 15/2 == 7
+  EXPECT_TRUE(run_toccata({h("010f 52 97 51 9c")}).ok());                        // 15%2 == 1
+  EXPECT_EQ(err_name(run_toccata({h("51 00 96")})), "InvalidState");
+  EXPECT_EQ(err_name(run_toccata({h("51 00 97")})), "InvalidState");
+  EXPECT_TRUE(run_toccata({h("4f 54 cd 0401000080 87")}).ok());                  // NUM2BIN(-1, 4)
+  EXPECT_TRUE(run_toccata({h("0401000080 ce 4f 87")}).ok());                     // BIN2NUM
+  // Still disabled.
+  EXPECT_EQ(err_name(run_toccata({h("00 63 80 68 51")})), "OpcodeDisabled");
+  EXPECT_EQ(err_name(run_toccata({h("00 63 98 68 51")})), "OpcodeDisabled");
+  // Toccata opcodes this engine does not implement are reported as unsupported, not as script failures.
+  auto zk = run_toccata({h("a6")});
+  ASSERT_FALSE(zk.ok());
+  EXPECT_EQ(zk.error().code, core::ErrorCode::kUnsupported);
+  EXPECT_EQ(err_name(run_toccata({h("ca")})), "InvalidOpcode");
+  EXPECT_EQ(err_name(run_toccata({h("b2")})), "InvalidSource");  // OpTxVersion needs a transaction
+}
+
+TEST(ScriptEngineV1, Introspection) {
+  ScriptBuilder b;
+  b.add_op(0xb2).add_op(op::kOp1).add_op(op::kOpEqualVerify);               // OpTxVersion == 1
+  b.add_op(0xc4).add_op(op::kOp0).add_op(op::kOpEqualVerify);               // OpTxPayloadLen == 0
+  b.add_op(op::kOp0).add_op(0xbb).add_op(op::kOp1).add_op(op::kOpEqualVerify);  // OpOutpointIndex(0) == 1
+  b.add_op(op::kOp0).add_op(0xc0).add_i64(1000).add_op(op::kOpEqualVerify);     // OpTxInputDaaScore(0)
+  b.add_op(op::kOp0).add_op(0xc7).add_i64(36).add_op(op::kOpEqualVerify);       // OpTxOutputSpkLen(0) (2 + 34)
+  b.add_op(op::kOp0).add_op(0xbd).add_data(core::Bytes(8, 0)).add_op(op::kOpEqualVerify);  // OpTxInputSeq(0)
+  b.add_op(op::kOp0).add_op(0xcf).add_data(core::Bytes(32, 0)).add_op(op::kOpEqual);      // OpInputCovenantId
+  const auto redeem = *b.build();
+  auto s = make_spend_v1(p2sh_script(redeem), 1);
+  s.tx.inputs[0].signature_script = *p2sh_signature_script(redeem, core::ByteView{});
+  auto r = verify_input(s.tx, s.utxos, 0);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  s.tx.inputs[0].compute_commit = ComputeBudget{0};  // 9,999 units suffice: no signature checks
+  r = verify_input(s.tx, s.utxos, 0);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+}
+
 
 }  // namespace
 }  // namespace igra::kaspa

@@ -587,25 +587,6 @@ def signable_txs():
     return [signable_tx(rng) for _ in range(N_SIGNED_TXS)]
 
 
-ENGINE_V1_UNSUPPORTED = "transaction version 1 (compute-budget accounting) is not supported"
-
-
-def split_v1_unsupported(results: list[tuple[int, dict]]) -> tuple[list, list]:
-    """(version, tool response) pairs -> (real failures, v1 inputs the engine rejected as unsupported).
-
-    Our script engine follows rusty-kaspa v1.1.0 (Crescendo) and rejects every version-1 tx. Those rejections are
-    collected separately, so that the v1 gap is reported as an expected failure (xfail) while any other failure
-    fails the test. The v1 cases run unchanged once the engine supports Toccata compute budgets."""
-    real, unsupported = [], []
-    for version, r in results:
-        errs = [x.get("error") or "" for x in r.get("results", [])]
-        if version == 1 and errs and all(ENGINE_V1_UNSUPPORTED in e for e in errs):
-            unsupported.append(r)
-        else:
-            real.append((version, r))
-    return real, unsupported
-
-
 def with_sig_scripts(tx: dict, scripts: list[str]) -> dict:
     t = dict(tx)
     t["inputs"] = [dict(i, signature_script=s) for i, s in zip(tx["inputs"], scripts)]
@@ -648,12 +629,6 @@ def test_our_signatures_verify_under_oracle(signable_txs, our_signed):
     assert n_schnorr > 200 and n_ecdsa > 100
 
 
-def xfail_if_engine_lacks_v1(unsupported: list, total: int) -> None:
-    if unsupported:
-        pytest.xfail(f"script engine rejects version-1 txs ({len(unsupported)} of {total} v1 cases): "
-                     f"{ENGINE_V1_UNSUPPORTED}")
-
-
 @pytest.mark.parametrize("version", [0, 1])
 def test_our_signatures_verify_in_our_engine_and_corruptions_fail(version, signable_txs, our_signed, kaspa_tx_tool):
     reqs, kinds = [], []
@@ -679,15 +654,13 @@ def test_our_signatures_verify_in_our_engine_and_corruptions_fail(version, signa
         kinds.append(("badamount", i))
     assert len(reqs) > 300
     res = kaspa_tx_tool.run(reqs)
-    good = [(version, r) for (kind, _), r in zip(kinds, res) if kind == "good"]
-    real_good, unsupported = split_v1_unsupported(good)
-    fails = [("good", r) for _, r in real_good if not (r.get("ok") and r["all_valid"])]
+    good = [r for (kind, _), r in zip(kinds, res) if kind == "good"]
+    fails = [("good", r) for r in good if not (r.get("ok") and r["all_valid"])]
     for req, (kind, i), r in zip(reqs, kinds, res):
         assert r.get("ok"), r
         if kind != "good" and r["results"][i]["valid"]:
             fails.append((kind, i, r["results"]))
     assert not fails, f"{len(fails)} failures, first: {fails[:3]}"
-    xfail_if_engine_lacks_v1(unsupported, len(good))
 
 
 @pytest.mark.parametrize("version", [0, 1])
@@ -709,10 +682,8 @@ def test_oracle_signatures_verify_in_our_engine(version, signable_txs, kaspa_tx_
         reqs.append({"op": "verify", "tx": with_sig_scripts(tx, scripts), "utxos": utxos})
     assert len(reqs) > 100
     res = kaspa_tx_tool.run(reqs)
-    real, unsupported = split_v1_unsupported([(version, r) for r in res])
-    fails = [r for _, r in real if not r.get("ok") or not r["all_valid"]]
+    fails = [r for r in res if not r.get("ok") or not r["all_valid"]]
     assert not fails, f"{len(fails)} of {len(reqs)} failed, first: {fails[:3]}"
-    xfail_if_engine_lacks_v1(unsupported, len(reqs))
 
 
 @pytest.mark.parametrize("version", [0, 1])
@@ -733,10 +704,8 @@ def test_sdk_sign_transaction_verifies_in_our_engine(version, kaspa_tx_tool):
         scripts = [i.signature_script_as_hex for i in stx.inputs]
         reqs.append({"op": "verify", "tx": with_sig_scripts(tx, scripts), "utxos": utxos})
     res = kaspa_tx_tool.run(reqs)
-    real, unsupported = split_v1_unsupported([(version, r) for r in res])
-    fails = [r for _, r in real if not r.get("ok") or not r["all_valid"]]
+    fails = [r for r in res if not r.get("ok") or not r["all_valid"]]
     assert not fails, fails[:3]
-    xfail_if_engine_lacks_v1(unsupported, len(reqs))
 
 
 def test_our_sign_transaction_matches_oracle(kaspa_tx_tool):
@@ -801,12 +770,9 @@ def test_p2pk_sign_verify_roundtrip_and_corruption(version, ecdsa, kaspa_tx_tool
                             [{"op": "verify", "tx": t, "utxos": u} for _, t, u in corrupted])
     good = res[0]
     assert good.get("ok"), good
-    _, unsupported = split_v1_unsupported([(version, good)])
+    assert good["all_valid"], good
     for (name, _, _), bad in zip(corrupted, res[1:]):
         assert bad.get("ok") and not bad["results"][0]["valid"], (name, bad)
-    if unsupported:
-        xfail_if_engine_lacks_v1(unsupported, 1)
-    assert good["all_valid"], good
 
 
 # ---------------------------------------------------------------------------------------------------------------
