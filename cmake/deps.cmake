@@ -3,3 +3,7 @@ find_package(PkgConfig REQUIRED)
 find_package(OpenSSL REQUIRED)
 pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
 find_package(Threads REQUIRED)
+# gRPC/protobuf for the kaspad protowire client and server (library igra_kaspa_rpc, see src/kaspa/CMakeLists.txt).
+find_package(Protobuf REQUIRED)
+find_package(gRPC CONFIG REQUIRED)
+find_program(IGRA_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
