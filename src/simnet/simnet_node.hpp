@@ -1,0 +1,119 @@
+#pragma once
+// SimnetNode: the simnet (consensus + miners + clock) and a mempool wired together, serving every protowire call
+// as an RpcBackend (put an RpcServer in front of it for gRPC) and pushing VirtualChainChanged, BlockAdded,
+// UtxosChanged and SinkBlueScoreChanged into the notification sink the server installs.
+//
+// Wiring: block templates take their transactions from the mempool (Mempool::select_for_block); every virtual
+// change calls Mempool::handle_virtual_change with the accepted transactions of the removed / added chain blocks.
+// The mempool is only touched under the simnet's lock (from the tx source, the chain listener, or inside
+// Simnet::with_consensus), so the node is thread-safe: RPC threads, the mining thread and the C++ control API
+// may call it concurrently.
+//
+// Simnet simplifications visible over RPC: the UTXO index (GetUtxosByAddresses, GetBalanceByAddress,
+// UtxosChanged) follows the sink's UTXO set; no orphan pool (allowOrphan is accepted and ignored); the pruning
+// point is genesis; GetBlocks returns every released block in the future of low_hash (inclusive), in insertion
+// (topological) order.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "kaspa/address.hpp"
+#include "simnet/mempool.hpp"
+#include "simnet/rpc_backend.hpp"
+#include "simnet/simnet.hpp"
+
+namespace igra::simnet {
+
+struct SimnetNodeConfig {
+  SimnetConfig simnet;                       // tx_source is set by the node (any given one is replaced)
+  // Mempool policy; its validator params and coinbase maturity are taken from simnet.consensus, its clock from
+  // the simnet's clock.
+  MempoolConfig mempool;
+  std::string network_id = "simnet";        // GetServerInfo.networkId
+  std::string network_name = "kaspa-simnet";  // GetBlockDagInfo.networkName
+  kaspa::Prefix address_prefix = kaspa::Prefix::kSimnet;
+  std::string server_version = "igra-kaspa-simnet-0.1.0";
+  // GetVirtualChainFromBlock answers at most this many added chain blocks (the caller asks again from the last
+  // one, as with kaspad's batching).
+  std::size_t max_virtual_chain_added = 1000;
+};
+
+// A snapshot for logging.
+struct SimnetNodeStats {
+  std::uint64_t virtual_daa_score = 0;
+  std::uint64_t sink_blue_score = 0;
+  std::size_t block_count = 0;  // released blocks, genesis included
+  std::size_t mempool_size = 0;
+  std::size_t tip_count = 0;
+};
+
+class SimnetNode final : public RpcBackend {
+ public:
+  explicit SimnetNode(SimnetNodeConfig config);
+  ~SimnetNode() override;
+  SimnetNode(const SimnetNode&) = delete;
+  SimnetNode& operator=(const SimnetNode&) = delete;
+
+  const SimnetNodeConfig& config() const noexcept { return config_; }
+  Simnet& simnet() noexcept { return *simnet_; }
+
+  // --- C++ control API ------------------------------------------------------------------------------------
+  core::Result<std::vector<MinedBlock>> mine_blocks(std::size_t n) { return simnet_->mine_blocks(n); }
+  core::Result<std::vector<MinedBlock>> run_for_ms(std::uint64_t ms) { return simnet_->run_for_ms(ms); }
+  void start() { simnet_->start(); }
+  void stop() { simnet_->stop(); }
+  core::Result<ChainChange> reorg_from_depth(std::size_t depth) { return simnet_->reorg_from_depth(depth); }
+  core::Result<ChainChange> flip_flop(std::size_t depth) { return simnet_->flip_flop(depth); }
+  void set_withholding(std::size_t miner, bool withhold) { simnet_->set_withholding(miner, withhold); }
+  core::Result<std::vector<BlockHash>> release_withheld() { return simnet_->release_withheld(); }
+  std::size_t withheld_count() const { return simnet_->withheld_count(); }
+  // The selected-parent chain, genesis first.
+  std::vector<BlockHash> selected_chain();
+  std::size_t mempool_size();
+  SimnetNodeStats stats();
+
+  // --- RpcBackend -----------------------------------------------------------------------------------------
+  core::Result<kaspa::rpc::ServerInfo> get_server_info() override;
+  core::Result<kaspa::rpc::BlockDagInfo> get_block_dag_info() override;
+  core::Result<core::Hash32> get_sink() override;
+  core::Result<std::uint64_t> get_sink_blue_score() override;
+  core::Result<kaspa::rpc::Block> get_block(const core::Hash32& hash, bool include_transactions) override;
+  core::Result<kaspa::rpc::BlocksResult> get_blocks(const std::optional<core::Hash32>& low_hash, bool include_blocks,
+                                                    bool include_transactions) override;
+  core::Result<kaspa::rpc::VirtualChainChanged> get_virtual_chain_from_block(
+      const kaspa::rpc::GetVirtualChainFromBlockParams& params) override;
+  core::Result<kaspa::TransactionId> submit_transaction(const kaspa::Transaction& tx, bool allow_orphan) override;
+  core::Result<kaspa::rpc::SubmitTransactionReplacementResult> submit_transaction_replacement(
+      const kaspa::Transaction& tx) override;
+  core::Result<std::vector<kaspa::rpc::UtxosByAddressesEntry>> get_utxos_by_addresses(
+      const std::vector<std::string>& addresses) override;
+  core::Result<std::uint64_t> get_balance_by_address(const std::string& address) override;
+  core::Result<std::vector<kaspa::rpc::MempoolEntry>> get_mempool_entries(bool include_orphan_pool,
+                                                                         bool filter_transaction_pool) override;
+  core::Result<kaspa::rpc::FeeEstimate> get_fee_estimate() override;
+  core::Result<kaspa::rpc::BlockTemplate> get_block_template(const std::string& pay_address,
+                                                             const core::Bytes& extra_data) override;
+  core::Result<kaspa::rpc::SubmitBlockReport> submit_block(const kaspa::rpc::Block& block,
+                                                           bool allow_non_daa_blocks) override;
+  void set_notification_sink(RpcNotificationSink* sink) override;
+
+ private:
+  // All with the simnet lock held.
+  void on_chain_changed_locked(const ChainChange& change);
+  void on_block_added_locked(BlockId id);
+  kaspa::rpc::Block rpc_block_locked(BlockId id, bool include_transactions) const;
+  VirtualState virtual_state_locked() const;
+  std::string address_of(const kaspa::ScriptPublicKey& spk) const;
+  core::Result<kaspa::ScriptPublicKey> script_of(const std::string& address) const;
+
+  SimnetNodeConfig config_;
+  Mempool mempool_;                 // guarded by the simnet's lock
+  std::unique_ptr<Simnet> simnet_;
+  Consensus* consensus_ = nullptr;  // owned by simnet_; used only under its lock
+  std::mutex sink_mu_;              // taken after the simnet lock, never before it
+  RpcNotificationSink* sink_ = nullptr;
+};
+
+}  // namespace igra::simnet
