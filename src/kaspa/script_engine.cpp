@@ -785,7 +785,8 @@ namespace {
 core::Error unsupported_toccata_opcode(std::uint8_t code, std::string_view name) {
   return core::make_error(core::ErrorCode::kUnsupported,
                           "UnsupportedOpcode: " + std::string(name) + " (" + opcode_text(code) +
-                              ") in a version-1 transaction is not implemented by this engine");
+                              ") in a version-1 transaction is outside this engine's opcode subset (it needs Toccata "
+                              "covenant, ZK or sequencing-commitment context)");
 }
 
 // substring() @HEAD: end < start -> InvalidRange, too long -> ElementTooBig, past the end -> OutOfBoundsSubstring.
@@ -1045,8 +1046,8 @@ core::Result<void> ScriptEngine::execute_toccata_opcode(const op::Instruction& i
       IGRA_TRY(core::Bytes sub, substring(spk_bytes(out->script_public_key), r[1], r[2]));
       return push_metered(std::move(sub));
     }
-    // Opcodes that need context this engine does not model (ZK verifiers, covenant bindings, sequencing
-    // commitments) or that are not implemented yet.
+    // Opcodes outside the engine's subset: they need context it does not model (ZK verifiers, covenant bindings,
+    // sequencing commitments, keyed hashing over stack data).
     case 0xa6: return unsupported_toccata_opcode(code, "OpZkPrecompile");
     case 0xa7: return unsupported_toccata_opcode(code, "OpBlake2bWithKey");
     case 0xcb: return unsupported_toccata_opcode(code, "OpAuthOutputCount");

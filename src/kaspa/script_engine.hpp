@@ -7,10 +7,10 @@
 //  * Version 1 (ScriptRules::kToccata): rusty-kaspa HEAD (v2.0.1, crypto/txscript/src/lib.rs, opcodes/mod.rs,
 //    data_stack.rs, runtime_resource_meter.rs; consensus/core/src/mass/units.rs, tx.rs): every input runs against
 //    a script-unit budget derived from its ComputeBudget, see "Toccata script units" below. Opcodes that need
-//    Toccata covenant/ZK/sequencing context are not implemented and fail with ErrorCode::kUnsupported.
+//    Toccata covenant/ZK/sequencing context are outside the subset and fail with ErrorCode::kUnsupported.
 //
-// Errors carry code kVerifyFailed (kInvalidArgument for bad call arguments, kUnsupported for unimplemented
-// Toccata opcodes) and a message that starts with the name of rusty-kaspa's TxScriptError variant, e.g.
+// Errors carry code kVerifyFailed (kInvalidArgument for bad call arguments, kUnsupported for Toccata
+// opcodes outside the subset) and a message that starts with the name of rusty-kaspa's TxScriptError variant, e.g.
 // "EvalFalse: false stack entry at end of script execution", "NullFail: ...", "ExceededSigOpLimit: ...",
 // "ExceededCommittedScriptUnits: ...", "UnsatisfiedLockTime: ...", "ElementTooBig: ...".
 // script_error_name() extracts that name.
