@@ -126,6 +126,12 @@ void SimnetNode::on_chain_changed_locked(const ChainChange& change) {
 }
 
 void SimnetNode::on_block_added_locked(BlockId id) {
+  // As kaspad does, a block's transactions leave the mempool when the block is added (not only once a chain block
+  // accepts them), together with pool transactions that double-spend them; otherwise the next template would
+  // pick the same transactions again and the block would go out nearly empty. A block that a reorg later drops
+  // from the chain gets its transactions re-inserted by handle_virtual_change.
+  if (const auto& block = consensus_->dag().node(id).block; block && block->transactions.size() > 1)
+    mempool_.remove_accepted(std::span<const kaspa::Transaction>(block->transactions).subspan(1));
   std::lock_guard<std::mutex> lock(sink_mu_);
   if (!sink_) return;
   sink_->notify_block_added(rpc_block_locked(id, true));

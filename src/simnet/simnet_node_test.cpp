@@ -468,7 +468,7 @@ TEST_F(SimnetNodeRpc, ReorgedTransactionIsAcceptedAgain) {
   const kaspa::Transaction tx = testing::signed_tx(miner_, {coin}, {{amount, recipient.spk}});
   const kaspa::TransactionId txid = kaspa::transaction_id(tx);
   ASSERT_TRUE(client_->submit_transaction(tx).ok());
-  mine(3);
+  mine(8);
   auto pool = client_->get_mempool_entries(false, false);
   ASSERT_TRUE(pool.ok());
   ASSERT_TRUE(pool->empty());
