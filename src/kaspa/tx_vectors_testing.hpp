@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/hex.hpp"
+#include "kaspa/header.hpp"
 #include "kaspa/transaction.hpp"
 #include "kaspa/tx_json.hpp"
 #include "support/testing.hpp"
@@ -64,6 +65,30 @@ inline core::Hash32 hash_from(const nlohmann::json& j) {
 
 inline std::uint64_t u64_from(const nlohmann::json& j) {
   return j.is_string() ? std::stoull(j.get<std::string>()) : j.get<std::uint64_t>();
+}
+
+// Parses a header_vectors "header" object.
+inline BlockHeader header_from(const nlohmann::json& j) {
+  BlockHeader h;
+  h.version = j.at("version").get<std::uint16_t>();
+  for (const auto& level : j.at("parents_by_level")) {
+    std::vector<core::Hash32> l;
+    for (const auto& p : level) l.push_back(hash_from(p));
+    h.parents_by_level.push_back(l);
+  }
+  h.hash_merkle_root = hash_from(j.at("hash_merkle_root"));
+  h.accepted_id_merkle_root = hash_from(j.at("accepted_id_merkle_root"));
+  h.utxo_commitment = hash_from(j.at("utxo_commitment"));
+  h.timestamp = u64_from(j.at("timestamp_ms"));
+  h.bits = j.at("bits").get<std::uint32_t>();
+  h.nonce = u64_from(j.at("nonce"));
+  h.daa_score = u64_from(j.at("daa_score"));
+  auto bw = blue_work_from_hex(j.at("blue_work_hex").get<std::string>());
+  EXPECT_TRUE(bw.ok());
+  h.blue_work = *bw;
+  h.blue_score = u64_from(j.at("blue_score"));
+  h.pruning_point = hash_from(j.at("pruning_point"));
+  return h;
 }
 
 }  // namespace igra::kaspa::vectors_testing

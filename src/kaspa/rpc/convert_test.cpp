@@ -17,6 +17,7 @@ namespace {
 using vectors_testing::hash_from;
 using vectors_testing::kaspa_vectors;
 using vectors_testing::tx_from_json;
+using vectors_testing::header_from;
 using vectors_testing::u64_from;
 
 // ---- numbering: our .proto subset must match rusty-kaspa (kaspa-protocol.md §7.1) ----
@@ -187,26 +188,6 @@ TEST(RpcConvert, TransactionVectorsRoundTrip) {
   RecordProperty("rejected_v1_sigop", rejected);
 }
 
-BlockHeader header_from(const nlohmann::json& j) {
-  BlockHeader h;
-  h.version = j.at("version").get<std::uint16_t>();
-  for (const auto& level : j.at("parents_by_level")) {
-    std::vector<core::Hash32> l;
-    for (const auto& p : level) l.push_back(hash_from(p));
-    h.parents_by_level.push_back(l);
-  }
-  h.hash_merkle_root = hash_from(j.at("hash_merkle_root"));
-  h.accepted_id_merkle_root = hash_from(j.at("accepted_id_merkle_root"));
-  h.utxo_commitment = hash_from(j.at("utxo_commitment"));
-  h.timestamp = u64_from(j.at("timestamp_ms"));
-  h.bits = j.at("bits").get<std::uint32_t>();
-  h.nonce = u64_from(j.at("nonce"));
-  h.daa_score = u64_from(j.at("daa_score"));
-  h.blue_work = *blue_work_from_hex(j.at("blue_work_hex").get<std::string>());
-  h.blue_score = u64_from(j.at("blue_score"));
-  h.pruning_point = hash_from(j.at("pruning_point"));
-  return h;
-}
 
 TEST(RpcConvert, HeaderVectorsRoundTrip) {
   int n = 0;
