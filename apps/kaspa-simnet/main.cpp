@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   std::string clock = "real";
   std::uint64_t seed = 1;
   std::uint64_t coinbase_maturity = 1000;
+  bool no_mining = false;
   app.add_option("--listen", listen, "gRPC listen address host:port (port 0: any free port)")
       ->capture_default_str();
   app.add_option("--bps", bps, "blocks per second produced by all miners together (Poisson process)")
@@ -79,6 +80,15 @@ int main(int argc, char** argv) {
   app.add_option("--coinbase-maturity", coinbase_maturity,
                  "DAA score a coinbase output must age before it can be spent")
       ->capture_default_str();
+  app.add_flag("--no-mining", no_mining,
+               "do not mine on a schedule: blocks come only from SubmitBlock (an external miner driving "
+               "GetBlockTemplate) and from the SimnetMine control call");
+  app.footer(
+      "Control calls (kaspa-simnet extensions on the same gRPC stream, see kaspa::rpc::Client::simnet_*):\n"
+      "  SimnetMine(n)                  mine n blocks now\n"
+      "  SimnetReorg(depth, flipFlop)   flip the selected-parent chain from `depth` below the sink\n"
+      "  SimnetSetWithholding(miner, b) keep a miner's blocks private\n"
+      "  SimnetReleaseWithheld()        publish withheld blocks");
   CLI11_PARSE(app, argc, argv);
 
   std::string host;
@@ -128,10 +138,11 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  std::printf("kaspa-simnet listening on %s (clock %s, %.3g BPS, k %u, %zu miner(s), seed %llu)\n",
-              server.address().c_str(), clock.c_str(), bps, k, miners, static_cast<unsigned long long>(seed));
+  std::printf("kaspa-simnet listening on %s (clock %s, %.3g BPS, k %u, %zu miner(s), seed %llu%s)\n",
+              server.address().c_str(), clock.c_str(), bps, k, miners, static_cast<unsigned long long>(seed),
+              no_mining ? ", no scheduled mining" : "");
   std::fflush(stdout);
-  node.start();
+  if (!no_mining) node.start();
 
   auto next_log = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   while (g_signal.load() == 0) {

@@ -85,6 +85,17 @@ class RpcBackend {
     return unsupported("SubmitBlock");
   }
 
+  // kaspa-simnet control extensions (SimnetMine, SimnetReorg, SimnetSetWithholding, SimnetReleaseWithheld).
+  virtual core::Result<std::vector<core::Hash32>> simnet_mine(std::uint32_t blocks) { return unsupported("SimnetMine"); }
+  virtual core::Result<kaspa::rpc::VirtualChainChanged> simnet_reorg(std::uint32_t depth, bool flip_flop) {
+    return unsupported("SimnetReorg");
+  }
+  virtual core::Result<void> simnet_set_withholding(std::uint32_t miner, bool withhold) {
+    return unsupported("SimnetSetWithholding");
+  }
+  virtual core::Result<std::vector<core::Hash32>> simnet_release_withheld() {
+    return unsupported("SimnetReleaseWithheld");
+  }
   // RpcServer::start() passes itself, RpcServer::stop() passes nullptr. The backend pushes notifications into the
   // sink it was given (it may also ignore this and let its owner call the server's notify_* directly).
   virtual void set_notification_sink(RpcNotificationSink* sink) {}

@@ -316,6 +316,36 @@ struct RpcServer::Impl {
         }
         return true;
       }
+      case Req::kSimnetMineRequest: {
+        auto* m = resp.mutable_simnetmineresponse();
+        auto r = backend.simnet_mine(req.simnetminerequest().blockcount());
+        if (!r) { set_error(m, r.error()); return true; }
+        for (const auto& h : *r) m->add_blockhashes(krpc::hash_to_hex(h));
+        return true;
+      }
+      case Req::kSimnetReorgRequest: {
+        const auto& q = req.simnetreorgrequest();
+        auto* m = resp.mutable_simnetreorgresponse();
+        auto r = backend.simnet_reorg(q.depth(), q.flipflop());
+        if (!r) { set_error(m, r.error()); return true; }
+        for (const auto& h : r->removed_chain_block_hashes) m->add_removedchainblockhashes(krpc::hash_to_hex(h));
+        for (const auto& h : r->added_chain_block_hashes) m->add_addedchainblockhashes(krpc::hash_to_hex(h));
+        return true;
+      }
+      case Req::kSimnetSetWithholdingRequest: {
+        const auto& q = req.simnetsetwithholdingrequest();
+        auto* m = resp.mutable_simnetsetwithholdingresponse();
+        auto r = backend.simnet_set_withholding(q.miner(), q.withhold());
+        if (!r) set_error(m, r.error());
+        return true;
+      }
+      case Req::kSimnetReleaseWithheldRequest: {
+        auto* m = resp.mutable_simnetreleasewithheldresponse();
+        auto r = backend.simnet_release_withheld();
+        if (!r) { set_error(m, r.error()); return true; }
+        for (const auto& h : *r) m->add_blockhashes(krpc::hash_to_hex(h));
+        return true;
+      }
       // Probes some stock clients send; answered from GetServerInfo.
       case Req::kPingRequest:
         resp.mutable_pingresponse();

@@ -401,4 +401,35 @@ core::Result<krpc::SubmitBlockReport> SimnetNode::submit_block(const krpc::Block
   return report;
 }
 
+// --- control extensions -----------------------------------------------------------------------------------
+
+core::Result<std::vector<core::Hash32>> SimnetNode::simnet_mine(std::uint32_t blocks) {
+  constexpr std::uint32_t kMaxPerCall = 100'000;
+  if (blocks > kMaxPerCall)
+    return core::make_error("SimnetMine: at most " + std::to_string(kMaxPerCall) + " blocks per call");
+  IGRA_TRY(auto mined, simnet_->mine_blocks(blocks));
+  std::vector<core::Hash32> out;
+  out.reserve(mined.size());
+  for (const auto& b : mined) out.push_back(b.hash);
+  return out;
+}
+
+core::Result<kaspa::rpc::VirtualChainChanged> SimnetNode::simnet_reorg(std::uint32_t depth, bool flip_flop) {
+  IGRA_TRY(auto change, flip_flop ? simnet_->flip_flop(depth) : simnet_->reorg_from_depth(depth));
+  kaspa::rpc::VirtualChainChanged out;
+  out.removed_chain_block_hashes = change.removed;
+  out.added_chain_block_hashes = change.added;
+  return out;
+}
+
+core::Result<void> SimnetNode::simnet_set_withholding(std::uint32_t miner, bool withhold) {
+  if (miner >= simnet_->config().miners.size())
+    return core::make_error("SimnetSetWithholding: no miner " + std::to_string(miner) + " (the simnet has " +
+                            std::to_string(simnet_->config().miners.size()) + ")");
+  simnet_->set_withholding(miner, withhold);
+  return {};
+}
+
+core::Result<std::vector<core::Hash32>> SimnetNode::simnet_release_withheld() { return simnet_->release_withheld(); }
+
 }  // namespace igra::simnet

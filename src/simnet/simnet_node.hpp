@@ -97,6 +97,10 @@ class SimnetNode final : public RpcBackend {
                                                              const core::Bytes& extra_data) override;
   core::Result<kaspa::rpc::SubmitBlockReport> submit_block(const kaspa::rpc::Block& block,
                                                            bool allow_non_daa_blocks) override;
+  core::Result<std::vector<core::Hash32>> simnet_mine(std::uint32_t blocks) override;
+  core::Result<kaspa::rpc::VirtualChainChanged> simnet_reorg(std::uint32_t depth, bool flip_flop) override;
+  core::Result<void> simnet_set_withholding(std::uint32_t miner, bool withhold) override;
+  core::Result<std::vector<core::Hash32>> simnet_release_withheld() override;
   void set_notification_sink(RpcNotificationSink* sink) override;
 
  private:

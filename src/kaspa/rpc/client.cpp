@@ -71,6 +71,12 @@ std::optional<CallInfo> call_info(Req::PayloadCase c) {
     case Req::kGetCurrentNetworkRequest: return CallInfo{Resp::kGetCurrentNetworkResponse, "GetCurrentNetwork"};
     case Req::kGetInfoRequest: return CallInfo{Resp::kGetInfoResponse, "GetInfo"};
     case Req::kPingRequest: return CallInfo{Resp::kPingResponse, "Ping"};
+    case Req::kSimnetMineRequest: return CallInfo{Resp::kSimnetMineResponse, "SimnetMine"};
+    case Req::kSimnetReorgRequest: return CallInfo{Resp::kSimnetReorgResponse, "SimnetReorg"};
+    case Req::kSimnetSetWithholdingRequest:
+      return CallInfo{Resp::kSimnetSetWithholdingResponse, "SimnetSetWithholding"};
+    case Req::kSimnetReleaseWithheldRequest:
+      return CallInfo{Resp::kSimnetReleaseWithheldResponse, "SimnetReleaseWithheld"};
     case Req::PAYLOAD_NOT_SET: break;
   }
   return std::nullopt;
@@ -866,6 +872,79 @@ Future<FeeEstimate> Client::get_fee_estimate_async(Timeout timeout) {
   });
 }
 core::Result<FeeEstimate> Client::get_fee_estimate(Timeout timeout) { return get_fee_estimate_async(timeout).get(); }
+
+namespace {
+core::Result<std::vector<core::Hash32>> hash_list(const google::protobuf::RepeatedPtrField<std::string>& hexes,
+                                                  std::string_view what) {
+  std::vector<core::Hash32> out;
+  out.reserve(static_cast<std::size_t>(hexes.size()));
+  for (int i = 0; i < hexes.size(); ++i) {
+    auto h = hash_from_hex(hexes.Get(i), std::string(what) + "[" + std::to_string(i) + "]");
+    if (!h) return bad_response(h.error());
+    out.push_back(*h);
+  }
+  return out;
+}
+}  // namespace
+
+core::Result<std::vector<core::Hash32>> Client::simnet_mine(std::uint32_t blocks, Timeout timeout) {
+  Req req;
+  req.mutable_simnetminerequest()->set_blockcount(blocks);
+  return invoke<std::vector<core::Hash32>>(*this, std::move(req), timeout,
+                                           [](const Resp& r) -> core::Result<std::vector<core::Hash32>> {
+                                             const auto& m = r.simnetmineresponse();
+                                             if (auto e = error_of(m)) return *e;
+                                             return hash_list(m.blockhashes(), "SimnetMineResponseMessage.blockHashes");
+                                           })
+      .get();
+}
+
+core::Result<VirtualChainChanged> Client::simnet_reorg(std::uint32_t depth, bool flip_flop, Timeout timeout) {
+  Req req;
+  auto* q = req.mutable_simnetreorgrequest();
+  q->set_depth(depth);
+  q->set_flipflop(flip_flop);
+  return invoke<VirtualChainChanged>(
+             *this, std::move(req), timeout,
+             [](const Resp& r) -> core::Result<VirtualChainChanged> {
+               const auto& m = r.simnetreorgresponse();
+               if (auto e = error_of(m)) return *e;
+               VirtualChainChanged out;
+               IGRA_TRY(auto removed, hash_list(m.removedchainblockhashes(), "SimnetReorgResponseMessage.removed"));
+               IGRA_TRY(auto added, hash_list(m.addedchainblockhashes(), "SimnetReorgResponseMessage.added"));
+               out.removed_chain_block_hashes = std::move(removed);
+               out.added_chain_block_hashes = std::move(added);
+               return out;
+             })
+      .get();
+}
+
+core::Result<void> Client::simnet_set_withholding(std::uint32_t miner, bool withhold, Timeout timeout) {
+  Req req;
+  auto* q = req.mutable_simnetsetwithholdingrequest();
+  q->set_miner(miner);
+  q->set_withhold(withhold);
+  auto r = invoke<bool>(*this, std::move(req), timeout, [](const Resp& r) -> core::Result<bool> {
+             const auto& m = r.simnetsetwithholdingresponse();
+             if (auto e = error_of(m)) return *e;
+             return true;
+           }).get();
+  if (!r) return r.error();
+  return {};
+}
+
+core::Result<std::vector<core::Hash32>> Client::simnet_release_withheld(Timeout timeout) {
+  Req req;
+  req.mutable_simnetreleasewithheldrequest();
+  return invoke<std::vector<core::Hash32>>(
+             *this, std::move(req), timeout,
+             [](const Resp& r) -> core::Result<std::vector<core::Hash32>> {
+               const auto& m = r.simnetreleasewithheldresponse();
+               if (auto e = error_of(m)) return *e;
+               return hash_list(m.blockhashes(), "SimnetReleaseWithheldResponseMessage.blockHashes");
+             })
+      .get();
+}
 
 Future<BlockTemplate> Client::get_block_template_async(const std::string& pay_address, const std::string& extra_data,
                                                        Timeout timeout) {

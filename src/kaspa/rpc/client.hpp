@@ -178,6 +178,17 @@ class Client {
                                                        Timeout timeout = kDefaultTimeout);
   core::Result<void> unsubscribe_sink_blue_score_changed(Timeout timeout = kDefaultTimeout);
 
+  // ---- kaspa-simnet extensions (kaspa-simnet's control calls; kaspad does not know them) ----
+  // Mines `blocks` blocks at once (any clock mode); returns their hashes in creation order.
+  core::Result<std::vector<core::Hash32>> simnet_mine(std::uint32_t blocks, Timeout timeout = kDefaultTimeout);
+  // Flips the selected-parent chain with a heavier branch from `depth` below the sink (flip_flop: alternate between
+  // two branches on each call). Returns the chain change (removed newest first, added oldest first).
+  core::Result<VirtualChainChanged> simnet_reorg(std::uint32_t depth, bool flip_flop,
+                                                 Timeout timeout = kDefaultTimeout);
+  // While `withhold` is set, miner `miner` keeps its blocks private; simnet_release_withheld publishes them.
+  core::Result<void> simnet_set_withholding(std::uint32_t miner, bool withhold, Timeout timeout = kDefaultTimeout);
+  core::Result<std::vector<core::Hash32>> simnet_release_withheld(Timeout timeout = kDefaultTimeout);
+
   // ---- raw access (for calls without a typed wrapper) ----
   // Sends `request` (its id is assigned by the client) and completes `done` with the response whose payload is the
   // matching *Response (RPCError is not interpreted here). `done` runs on an internal thread and must not block.
