@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   std::uint64_t coinbase_maturity = 1000;
   bool no_mining = false;
+  std::string arrivals = "poisson";
   app.add_option("--listen", listen, "gRPC listen address host:port (port 0: any free port)")
       ->capture_default_str();
   app.add_option("--bps", bps, "blocks per second produced by all miners together (Poisson process)")
@@ -80,6 +81,11 @@ int main(int argc, char** argv) {
   app.add_option("--coinbase-maturity", coinbase_maturity,
                  "DAA score a coinbase output must age before it can be spent")
       ->capture_default_str();
+  app.add_option("--arrivals", arrivals,
+                 "poisson: exponential block intervals, as independent miners produce them; regular: exactly "
+                 "1/--bps apart (the long-run rate without sampling noise)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"poisson", "regular"}));
   app.add_flag("--no-mining", no_mining,
                "do not mine on a schedule: blocks come only from SubmitBlock (an external miner driving "
                "GetBlockTemplate) and from the SimnetMine control call");
@@ -101,6 +107,7 @@ int main(int argc, char** argv) {
   simnet::SimnetNodeConfig cfg;
   cfg.simnet.clock_mode = clock == "fast" ? simnet::ClockMode::kFast : simnet::ClockMode::kRealTime;
   cfg.simnet.blocks_per_second = bps;
+  cfg.simnet.arrivals = arrivals == "regular" ? simnet::BlockArrivals::kRegular : simnet::BlockArrivals::kPoisson;
   cfg.simnet.propagation_delay_ms = propagation_delay_ms;
   cfg.simnet.seed = seed;
   cfg.simnet.consensus.ghostdag.k = k;

@@ -52,6 +52,8 @@ std::uint64_t Simnet::sample_delay_us() {
 }
 
 std::uint64_t Simnet::next_interval_us() {
+  if (config_.arrivals == BlockArrivals::kRegular)
+    return static_cast<std::uint64_t>(1e6 / config_.blocks_per_second);
   std::exponential_distribution<double> d(config_.blocks_per_second / 1e6);
   const double v = d(rng_);
   return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(v));

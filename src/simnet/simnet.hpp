@@ -39,10 +39,17 @@ enum class ClockMode {
 // Transactions offered to block templates (the mempool), best first; at most `max` of them.
 using TxSource = std::function<std::vector<kaspa::Transaction>(std::size_t max)>;
 
+// How block times are drawn at `blocks_per_second`.
+enum class BlockArrivals {
+  kPoisson,  // exponential intervals, as independent miners produce them (default)
+  kRegular,  // exactly 1 / blocks_per_second apart: the long-run rate the DAA enforces, without sampling noise
+};
+
 struct SimnetConfig {
   ConsensusParams consensus;
   ClockMode clock_mode = ClockMode::kFast;
-  double blocks_per_second = 10.0;          // Poisson block production, all miners together
+  double blocks_per_second = 10.0;          // block production, all miners together
+  BlockArrivals arrivals = BlockArrivals::kPoisson;
   std::uint32_t propagation_delay_ms = 0;   // mean delay before other miners see a block (uniform 0.5x..1.5x)
   std::vector<MinerConfig> miners;          // empty: one miner paying to an empty script
   std::uint64_t seed = 1;

@@ -232,6 +232,23 @@ TEST(Simnet, RunForMinesAtTheConfiguredRateInVirtualTime) {
   });
 }
 
+TEST(Simnet, RegularArrivalsAreExactlyOneIntervalApart) {
+  SimnetConfig cfg;
+  cfg.seed = 9;
+  cfg.arrivals = BlockArrivals::kRegular;
+  cfg.blocks_per_second = 8;  // 125 ms
+  Simnet sim(cfg);
+  auto r = sim.run_for_ms(10'000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 80u);
+  sim.with_consensus([&](Consensus& c) {
+    for (std::size_t i = 1; i < r->size(); ++i)
+      EXPECT_EQ(c.dag().node((*r)[i].id).block->header.timestamp - c.dag().node((*r)[i - 1].id).block->header.timestamp,
+                125u);
+    return 0;
+  });
+}
+
 TEST(Simnet, FastModeThreadCanBeStopped) {
   SimnetConfig cfg;
   Simnet sim(cfg);
