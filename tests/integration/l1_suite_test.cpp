@@ -614,6 +614,31 @@ TEST_F(L1Suite, ReorgReachesTheClientInOrder) {
   EXPECT_EQ(nb->verbose_data->selected_parent_hash, change->added_chain_block_hashes.back());
 }
 
+TEST_F(L1Suite, WithheldBlocksStayPrivateUntilReleased) {
+  if (kaspad()) GTEST_SKIP() << "withholding is a kaspa-simnet control call";
+  auto sink0 = client().get_sink();
+  ASSERT_TRUE(sink0.ok());
+  ASSERT_TRUE(client().simnet_set_withholding(0, true).ok());
+  auto mined = client().simnet_mine(3);
+  ASSERT_TRUE(mined.ok()) << mined.error().message;
+  ASSERT_EQ(mined->size(), 3u);
+  auto sink1 = client().get_sink();
+  ASSERT_TRUE(sink1.ok());
+  EXPECT_EQ(*sink1, *sink0) << "withheld blocks must not reach the node";
+  EXPECT_FALSE(client().get_block(mined->front(), false).ok());
+  ASSERT_TRUE(client().simnet_set_withholding(0, false).ok());
+  auto released = client().simnet_release_withheld();
+  ASSERT_TRUE(released.ok()) << released.error().message;
+  EXPECT_EQ(*released, *mined);
+  auto sink2 = client().get_sink();
+  ASSERT_TRUE(sink2.ok());
+  EXPECT_EQ(*sink2, mined->back());
+  // An unknown miner is an error with a message.
+  auto bad = client().simnet_set_withholding(99, true);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(krpc::rpc_error_message(bad.error()).find("no miner 99"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace igra
 
