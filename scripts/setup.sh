@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian 12 machine: build tools and libraries (apt),
-# the Python virtualenv with the test oracles (.venv), and JavaScript test dependencies (npm ci).
+# the Python virtualenv with the test oracles (.venv), JavaScript test dependencies (npm ci), and the pinned
+# third-party C sources built by CMake (blst from the npm package c-kzg, into third_party/).
 # Idempotent: when everything is present it only checks and returns in a second or two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ APT_PACKAGES=(
 )
 
 log() { printf '[setup] %s\n' "$*"; }
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -22,7 +24,6 @@ for p in "${APT_PACKAGES[@]}"; do
 done
 if ((${#missing[@]})); then
   log "installing apt packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
@@ -41,6 +42,14 @@ else
   log "Python virtualenv up to date"
 fi
 
+# Node.js and npm: solc-js for the benchmarks' Solidity, and `npm pack` for the pinned c-kzg sources below.
+# Machines with their own Node.js keep it; otherwise Debian's.
+if ! command -v npm >/dev/null; then
+  log "installing Node.js and npm (Debian packages)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
 # JavaScript test dependencies (once the project has any).
 if [ -f package-lock.json ]; then
   lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
@@ -52,5 +61,31 @@ if [ -f package-lock.json ]; then
   else
     log "node_modules up to date"
   fi
+fi
+# blst (BLS12-381 pairing library used by geth and reth) and c-kzg, from the npm package `c-kzg`, which ships
+# both as C/assembly sources (deps/blst, deps/c-kzg). Only the sources are used: CMake builds blst itself
+# (cmake/blst.cmake). Pinned and checked by SHA-256, unpacked to third_party/ (git-ignored, never committed).
+CKZG_VERSION=4.1.0
+CKZG_SHA256=c56d9ed6aaa17bafa95c337c28837c68d2e54dabd76d91a185e2600a26480965
+ckzg_dir="third_party/c-kzg-${CKZG_VERSION}"
+if [ ! -f "$ckzg_dir/.sha256" ] || [ "$(cat "$ckzg_dir/.sha256")" != "$CKZG_SHA256" ]; then
+  log "fetching c-kzg ${CKZG_VERSION} (blst sources) from the npm registry"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  tgz="$tmp/c-kzg-${CKZG_VERSION}.tgz"
+  command -v npm >/dev/null || { log "npm is missing: install Node.js 20 (apt-get install nodejs npm)"; exit 1; }
+  (cd "$tmp" && npm pack --silent "c-kzg@${CKZG_VERSION}" >/dev/null)
+  got=$(sha256sum "$tgz" | cut -d' ' -f1)
+  if [ "$got" != "$CKZG_SHA256" ]; then
+    log "c-kzg-${CKZG_VERSION}.tgz: SHA-256 mismatch (got $got, want $CKZG_SHA256)"
+    exit 1
+  fi
+  rm -rf "$ckzg_dir" && mkdir -p "$ckzg_dir"
+  tar -xzf "$tgz" -C "$ckzg_dir" --strip-components=1
+  echo "$CKZG_SHA256" > "$ckzg_dir/.sha256"
+  rm -rf "$tmp"
+  trap - EXIT
+else
+  log "c-kzg ${CKZG_VERSION} sources present"
 fi
 log "done"

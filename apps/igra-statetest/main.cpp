@@ -1,0 +1,348 @@
+// igra-statetest: runs Ethereum state-test fixtures (execution-spec-tests "state_test" format) against our
+// EVM and state transition. For every (test, fork, post entry) it checks the post-state root, the logs hash
+// and whether the transaction was expected to be invalid. Forks we do not implement are skipped; cases
+// that call a precompile whose implementation is missing are listed separately.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "chain/base_fee.hpp"
+#include "chain/state_root.hpp"
+#include "chain/state_transition.hpp"
+#include "chain/transaction.hpp"
+#include "core/hex.hpp"
+#include "core/keccak.hpp"
+#include "evm/evm.hpp"
+#include "evm/state.hpp"
+
+namespace {
+
+using igra::core::Address20;
+using igra::core::Bytes;
+using igra::core::Hash32;
+using igra::core::uint256;
+using nlohmann::json;
+namespace evm = igra::evm;
+namespace chain = igra::chain;
+namespace core = igra::core;
+
+std::optional<evm::Revision> fork_revision(const std::string& name) {
+  if (name == "Cancun") return evm::Revision::kCancun;
+  if (name == "Prague") return evm::Revision::kPrague;
+  return std::nullopt;
+}
+
+uint256 u256(const json& j) {
+  auto r = uint256::from_string(j.get<std::string>());
+  if (!r) throw std::runtime_error("bad number " + j.get<std::string>());
+  return *r;
+}
+std::uint64_t u64(const json& j) {
+  const uint256 v = u256(j);
+  if (!v.fits_uint64()) throw std::runtime_error("number does not fit 64 bits");
+  return v.low64();
+}
+Bytes bytes(const json& j) {
+  std::string s = j.get<std::string>();
+  if (s.rfind("0x", 0) == 0 || s.rfind("0X", 0) == 0) s = s.substr(2);
+  if (s.size() % 2) s = "0" + s;
+  auto r = core::from_hex(s);
+  if (!r) throw std::runtime_error("bad hex");
+  return *r;
+}
+template <std::size_t N>
+core::FixedBytes<N> fixed(const json& j) {
+  const Bytes b = bytes(j);
+  if (b.size() != N) throw std::runtime_error("bad fixed-size hex");
+  return core::FixedBytes<N>::from_view(b);
+}
+Hash32 hash_of(const json& j) { return fixed<32>(j); }
+
+struct CaseResult {
+  std::string name;  // test name / fork / index
+  bool passed = false;
+  bool skipped = false;
+  int needs_precompile = 0;
+  std::string reason;
+};
+
+evm::InMemoryState load_pre(const json& pre) {
+  evm::InMemoryState st;
+  for (const auto& [addr, acc] : pre.items()) {
+    std::unordered_map<uint256, uint256> storage;
+    for (const auto& [k, v] : acc.at("storage").items()) storage[*uint256::from_string(k)] = u256(v);
+    st.set_account(fixed<20>(json(addr)), u64(acc.at("nonce")), u256(acc.at("balance")), bytes(acc.at("code")),
+                   std::move(storage));
+  }
+  return st;
+}
+
+chain::Transaction build_tx(const json& t, const json& indexes) {
+  chain::Transaction tx;
+  const std::size_t di = indexes.at("data").get<std::size_t>();
+  const std::size_t gi = indexes.at("gas").get<std::size_t>();
+  const std::size_t vi = indexes.at("value").get<std::size_t>();
+  tx.nonce = u64(t.at("nonce"));
+  tx.gas_limit = u64(t.at("gasLimit").at(gi));
+  tx.value = u256(t.at("value").at(vi));
+  tx.data = bytes(t.at("data").at(di));
+  const std::string to = t.at("to").get<std::string>();
+  if (!to.empty()) tx.to = fixed<20>(t.at("to"));
+  if (t.contains("gasPrice")) tx.gas_price = u256(t.at("gasPrice"));
+  if (t.contains("maxFeePerGas")) {
+    tx.max_fee_per_gas = u256(t.at("maxFeePerGas"));
+    tx.max_priority_fee_per_gas = u256(t.at("maxPriorityFeePerGas"));
+  }
+  if (t.contains("accessLists") && di < t.at("accessLists").size() && !t.at("accessLists").at(di).is_null()) {
+    for (const auto& e : t.at("accessLists").at(di)) {
+      chain::AccessListEntry entry;
+      entry.address = fixed<20>(e.at("address"));
+      for (const auto& k : e.at("storageKeys")) entry.storage_keys.push_back(hash_of(k));
+      tx.access_list.push_back(std::move(entry));
+    }
+  }
+  if (t.contains("authorizationList")) {
+    tx.type = chain::TxType::kSetCode;
+    for (const auto& a : t.at("authorizationList")) {
+      chain::Authorization auth;
+      auth.chain_id = u256(a.at("chainId"));
+      auth.address = fixed<20>(a.at("address"));
+      const uint256 n = u256(a.at("nonce"));
+      auth.nonce = n.fits_uint64() ? n.low64() : UINT64_MAX;
+      auth.y_parity = u256(a.contains("yParity") ? a.at("yParity") : a.at("v"));
+      auth.r = u256(a.at("r"));
+      auth.s = u256(a.at("s"));
+      tx.authorization_list.push_back(auth);
+    }
+  } else if (t.contains("blobVersionedHashes")) {
+    tx.type = chain::TxType::kBlob;
+    tx.max_fee_per_blob_gas = u256(t.at("maxFeePerBlobGas"));
+    for (const auto& h : t.at("blobVersionedHashes")) tx.blob_versioned_hashes.push_back(hash_of(h));
+  } else if (t.contains("maxFeePerGas")) {
+    tx.type = chain::TxType::kDynamicFee;
+  } else if (t.contains("accessLists")) {
+    tx.type = chain::TxType::kAccessList;
+  }
+  if (tx.type != chain::TxType::kLegacy) tx.chain_id = uint256(1);
+  return tx;
+}
+
+// EIP-3155-style JSON lines on stderr (one line per instruction; memory contents omitted).
+class JsonTracer final : public evm::Tracer {
+ public:
+  void on_instruction(std::size_t pc, std::uint8_t op, std::int64_t gas, int depth, const uint256* stack,
+                      std::size_t stack_size, std::size_t memory_size) override {
+    std::string line = "{\"pc\":" + std::to_string(pc) + ",\"op\":" + std::to_string(op) + ",\"gas\":\"" +
+                       uint256(static_cast<std::uint64_t>(gas)).to_hex() + "\",\"memSize\":" +
+                       std::to_string(memory_size) + ",\"stack\":[";
+    for (std::size_t i = 0; i < stack_size; ++i) {
+      if (i) line += ",";
+      line += "\"" + stack[i].to_hex() + "\"";
+    }
+    line += "],\"depth\":" + std::to_string(depth + 1) + "}\n";
+    std::fputs(line.c_str(), stderr);
+  }
+  void on_frame_end(int depth, evm::StatusCode status, std::int64_t gas_left) override {
+    std::fprintf(stderr, "{\"depth\":%d,\"status\":\"%s\",\"gasLeft\":%lld}\n", depth + 1, evm::status_name(status),
+                 static_cast<long long>(gas_left));
+  }
+};
+
+Hash32 block_hash_of(std::uint64_t n) {
+  // The convention of the state-test runners: keccak256 of the decimal block number.
+  return core::keccak256(core::as_bytes(std::to_string(n)));
+}
+
+void run_file(const std::filesystem::path& path, const std::optional<std::string>& fork_filter, bool trace,
+              std::vector<CaseResult>& out) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  // Skip parsing files that cannot contain the requested fork.
+  if (fork_filter && text.find("\"" + *fork_filter + "\"") == std::string::npos) return;
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const std::exception& e) {
+    out.push_back({path.string(), false, false, 0, std::string("JSON parse error: ") + e.what()});
+    return;
+  }
+  for (const auto& [test_name, t] : doc.items()) {
+    if (!t.contains("post") || !t.contains("env")) continue;
+    for (const auto& [fork, entries] : t.at("post").items()) {
+      if (fork_filter && fork != *fork_filter) continue;
+      const auto rev = fork_revision(fork);
+      for (std::size_t idx = 0; idx < entries.size(); ++idx) {
+        CaseResult cr;
+        cr.name = path.filename().string() + " :: " + test_name + " [" + fork + " #" + std::to_string(idx) + "]";
+        if (!rev) {
+          cr.skipped = true;
+          out.push_back(std::move(cr));
+          continue;
+        }
+        try {
+          const json& post = entries.at(idx);
+          const json& env = t.at("env");
+          evm::InMemoryState pre = load_pre(t.at("pre"));
+          evm::BlockEnv block;
+          block.number = u64(env.at("currentNumber"));
+          block.timestamp = u64(env.at("currentTimestamp"));
+          block.gas_limit = u64(env.at("currentGasLimit"));
+          block.coinbase = fixed<20>(env.at("currentCoinbase"));
+          if (env.contains("currentBaseFee")) block.base_fee = u256(env.at("currentBaseFee"));
+          block.prevrandao = env.contains("currentRandom") ? u256(env.at("currentRandom")) : u256(env.at("currentDifficulty"));
+          if (t.contains("config") && t.at("config").contains("chainid")) block.chain_id = u256(t.at("config").at("chainid"));
+          std::uint64_t fraction = chain::blob_schedule(*rev).update_fraction;
+          if (t.contains("config") && t.at("config").contains("blobSchedule") &&
+              t.at("config").at("blobSchedule").contains(fork))
+            fraction = u64(t.at("config").at("blobSchedule").at(fork).at("baseFeeUpdateFraction"));
+          const std::uint64_t excess = env.contains("currentExcessBlobGas") ? u64(env.at("currentExcessBlobGas")) : 0;
+          block.blob_base_fee = chain::blob_base_fee(excess, fraction);
+          block.block_hash = block_hash_of;
+
+          const chain::Transaction tx = build_tx(t.at("transaction"), post.at("indexes"));
+          const Address20 sender = fixed<20>(t.at("transaction").at("sender"));
+
+          evm::State state(pre);
+          JsonTracer tracer;
+          if (trace) std::fprintf(stderr, "# %s\n", cr.name.c_str());
+          auto res = chain::apply_transaction(state, block, *rev, tx, sender, {}, trace ? &tracer : nullptr);
+          std::vector<evm::Log> logs;
+          if (!res) {
+            state.discard_transaction();
+          } else {
+            logs = res->logs;
+            cr.needs_precompile = res->needs_precompile;
+          }
+          evm::InMemoryState post_state = pre;
+          state.commit_to(post_state);
+          const Hash32 root = chain::state_root(post_state);
+          const Hash32 lh = chain::logs_hash(logs);
+          const bool expect_exc = post.contains("expectException");
+          std::string reason;
+          if (expect_exc && res)
+            reason = "expected exception " + post.at("expectException").get<std::string>() + " but tx was valid (status " +
+                     evm::status_name(res->status) + ")";
+          else if (!expect_exc && !res)
+            reason = "unexpected invalid tx: " + res.error().message;
+          else if (root != hash_of(post.at("hash")))
+            reason = "state root " + core::to_hex(root, true) + " != expected " + post.at("hash").get<std::string>() +
+                     (res ? std::string(" (status ") + evm::status_name(res->status) + ", gas used " +
+                                std::to_string(res->gas_used) + ")"
+                          : std::string(" (invalid tx: ") + res.error().message + ")");
+          else if (post.contains("logs") && lh != hash_of(post.at("logs")))
+            reason = "logs hash mismatch";
+          cr.passed = reason.empty();
+          cr.reason = std::move(reason);
+        } catch (const std::exception& e) {
+          cr.passed = false;
+          cr.reason = std::string("fixture error: ") + e.what();
+        }
+        out.push_back(std::move(cr));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Runs Ethereum state-test fixtures against the igra EVM"};
+  std::string fork;
+  std::vector<std::string> paths;
+  unsigned jobs = 1;
+  bool trace = false;
+  bool verbose = false;
+  app.add_option("--fork", fork, "Run only this fork (Cancun, Prague); default: every fork in the files");
+  app.add_option("-j,--jobs", jobs, "Worker threads")->check(CLI::Range(1u, 256u));
+  app.add_flag("--trace", trace, "EIP-3155-style per-instruction trace on stderr (use with one file and -j1)");
+  app.add_flag("-v,--verbose", verbose, "Print every case");
+  app.add_option("paths", paths, "Fixture files or folders (searched recursively)")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  std::vector<std::filesystem::path> files;
+  for (const auto& p : paths) {
+    if (std::filesystem::is_directory(p)) {
+      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
+        if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
+    } else {
+      files.emplace_back(p);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  const std::optional<std::string> fork_filter = fork.empty() ? std::nullopt : std::optional<std::string>(fork);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::vector<CaseResult>> results(files.size());
+  std::vector<double> file_secs(files.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
+      const auto start = std::chrono::steady_clock::now();
+      run_file(files[i], fork_filter, trace, results[i]);
+      file_secs[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+  };
+  {
+    // Interpreter recursion reaches call depth 1024: give workers a generous stack.
+    std::vector<std::thread> pool;
+    for (unsigned k = 1; k < jobs; ++k) pool.emplace_back(worker);
+    worker();
+    for (auto& th : pool) th.join();
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  if (verbose) {
+    std::vector<std::size_t> order(files.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return file_secs[a] > file_secs[b]; });
+    for (std::size_t k = 0; k < std::min<std::size_t>(10, order.size()); ++k)
+      std::printf("slow: %.3f s %s\n", file_secs[order[k]], files[order[k]].c_str());
+  }
+  std::size_t passed = 0, failed = 0, skipped = 0;
+  std::map<int, std::vector<std::string>> needs;
+  for (const auto& file_results : results) {
+    for (const auto& r : file_results) {
+      if (r.skipped) {
+        ++skipped;
+        continue;
+      }
+      if (r.needs_precompile != 0) {
+        needs[r.needs_precompile].push_back(r.name + (r.passed ? " (passed)" : " (failed: " + r.reason + ")"));
+        continue;
+      }
+      if (r.passed) {
+        ++passed;
+        if (verbose) std::cout << "PASS " << r.name << "\n";
+      } else {
+        ++failed;
+        std::cout << "FAIL " << r.name << ": " << r.reason << "\n";
+      }
+    }
+  }
+  std::size_t needs_total = 0;
+  for (const auto& [addr, names] : needs) {
+    std::printf("needs precompile 0x%02x: %zu cases\n", addr, names.size());
+    for (const auto& n : names) std::printf("  NEEDS 0x%02x %s\n", addr, n.c_str());
+    needs_total += names.size();
+  }
+  std::printf("%zu skipped (fork not implemented), %zu need an unimplemented precompile, %.1f s\n", skipped,
+              needs_total, secs);
+  std::printf("%zu passed, %zu failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,48 @@
+#pragma once
+// Executes one transaction against an evm::State: validation (the invalid-transaction rules of Cancun and
+// Prague), EIP-7702 authorizations, access-list warming, the message itself, refunds, the EIP-7623 floor,
+// fee burning and the priority fee to the coinbase. An invalid transaction leaves the state untouched and
+// returns an error whose message starts with the execution-spec exception name (e.g.
+// "INTRINSIC_GAS_TOO_LOW: ...").
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "chain/transaction.hpp"
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "evm/evm.hpp"
+#include "evm/state.hpp"
+
+namespace igra::chain {
+
+// Gas already used in the block (for the block gas and blob gas allowance checks). The block executor adds
+// each transaction's gas_used and blob_gas_used to it after apply_transaction.
+struct BlockUsage {
+  std::uint64_t gas_used = 0;
+  std::uint64_t blob_gas_used = 0;
+};
+
+struct TxExecution {
+  evm::StatusCode status = evm::StatusCode::kSuccess;
+  std::uint64_t gas_used = 0;       // what the sender pays for (after refund and floor)
+  std::uint64_t blob_gas_used = 0;
+  std::vector<evm::Log> logs;
+  std::optional<core::Address20> contract_address;  // creates
+  core::Bytes output;
+  int needs_precompile = 0;  // an unimplemented precompile that was called (see evm::Evm)
+  bool success() const noexcept { return status == evm::StatusCode::kSuccess; }
+};
+
+struct IntrinsicGas {
+  std::uint64_t intrinsic = 0;
+  std::uint64_t floor = 0;  // EIP-7623 calldata floor (0 before Prague)
+};
+IntrinsicGas intrinsic_gas(const Transaction& tx, evm::Revision rev);
+
+// The sender is given (recovered by the caller, see transaction_codec.hpp). block.blob_base_fee must be set.
+core::Result<TxExecution> apply_transaction(evm::State& state, const evm::BlockEnv& block, evm::Revision rev,
+                                            const Transaction& tx, const core::Address20& sender,
+                                            const BlockUsage& usage = {}, evm::Tracer* tracer = nullptr);
+
+}  // namespace igra::chain
