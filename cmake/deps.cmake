@@ -7,3 +7,5 @@ find_package(Threads REQUIRED)
 find_package(Protobuf REQUIRED)
 find_package(gRPC CONFIG REQUIRED)
 find_program(IGRA_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
+# LMDB for the state database (layer state). Debian's liblmdb-dev ships lmdb.pc.
+pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)

@@ -1,0 +1,582 @@
+#include "state/incremental_trie.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "core/keccak.hpp"
+#include "core/rlp.hpp"
+#include "state/mpt.hpp"
+#include "state/tables.hpp"
+
+namespace igra::state {
+
+using core::Bytes;
+using core::ByteView;
+using Nibbles = std::vector<std::uint8_t>;
+
+struct IncrementalTrie::Node {
+  enum class Kind : std::uint8_t { kStub, kLeaf, kExtension, kBranch };
+  Kind kind = Kind::kStub;
+  bool dirty = false;       // differs from its stored row (or has none yet)
+  bool from_store = false;  // has a row at the path where it was loaded
+  bool hashed = false;      // ref and rlp are current
+  Nibbles path;             // leaf remainder / extension path
+  Bytes value;              // leaf value / branch value
+  std::array<std::unique_ptr<Node>, 16> children;  // branch; extension uses children[0]
+  // A branch loaded from the store keeps the references of its children here instead of allocating a
+  // stub node for each (a bottom branch has ~15 children, an update descends into one). For each slot
+  // at most one of children[i] and (*refs)[i] is set; child() turns a reference into a stub on demand.
+  std::unique_ptr<std::array<NodeRef, 16>> refs;
+  NodeRef ref;              // valid when hashed (always for stubs)
+  Bytes rlp;                // valid when hashed and not a stub
+};
+
+namespace {
+
+using Node = IncrementalTrie::Node;
+
+Nibbles to_nibbles(ByteView key) {
+  Nibbles n(2 * key.size());
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    n[2 * i] = key[i] >> 4;
+    n[2 * i + 1] = key[i] & 0x0f;
+  }
+  return n;
+}
+
+// Packs nibbles into bytes so that mpt_node.hpp's NibbleView can address them (an odd count starts at
+// nibble 1 of a zero-padded first byte).
+struct PackedNibbles {
+  Bytes bytes;
+  NibbleView view;
+};
+PackedNibbles pack(const std::uint8_t* nibbles, std::size_t count) {
+  PackedNibbles p;
+  const std::size_t odd = count & 1;
+  p.bytes.assign((count + odd) / 2, 0);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t k = i + odd;
+    if (k & 1)
+      p.bytes[k / 2] |= nibbles[i];
+    else
+      p.bytes[k / 2] |= static_cast<std::uint8_t>(nibbles[i] << 4);
+  }
+  p.view = NibbleView{core::ByteView(p.bytes), odd, odd + count};
+  return p;
+}
+
+std::unique_ptr<Node> make_leaf(const std::uint8_t* rest, std::size_t count, ByteView value) {
+  auto n = std::make_unique<Node>();
+  n->kind = Node::Kind::kLeaf;
+  n->dirty = true;
+  n->path.assign(rest, rest + count);
+  n->value.assign(value.begin(), value.end());
+  return n;
+}
+
+std::unique_ptr<Node> make_extension(Nibbles path, std::unique_ptr<Node> child) {
+  auto n = std::make_unique<Node>();
+  n->kind = Node::Kind::kExtension;
+  n->dirty = true;
+  n->path = std::move(path);
+  n->children[0] = std::move(child);
+  return n;
+}
+
+std::size_t common_prefix(const Nibbles& a, const std::uint8_t* b, std::size_t b_len) {
+  const std::size_t n = std::min(a.size(), b_len);
+  std::size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+std::unique_ptr<Node> stub_of(const NodeRef& ref) {
+  auto n = std::make_unique<Node>();
+  n->kind = Node::Kind::kStub;
+  n->ref = ref;
+  n->hashed = true;
+  return n;
+}
+
+// The child slot i of a branch, turning a stored reference into a stub node first.
+std::unique_ptr<Node>& child(Node& n, int i) {
+  if (!n.children[i] && n.refs && !(*n.refs)[i].is_empty()) {
+    n.children[i] = stub_of((*n.refs)[i]);
+    (*n.refs)[i] = NodeRef();
+  }
+  return n.children[i];
+}
+
+core::Result<NodeRef> ref_of_item(const core::RlpItem& item) {
+  if (!item.is_list) {
+    if (item.payload.empty()) return NodeRef();
+    if (item.payload.size() != 32) return core::make_error("trie node: child reference of bad length");
+    return NodeRef::of_hash(core::Hash32::from_view(item.payload));
+  }
+  if (item.raw.size() > NodeRef::kMaxInline) return core::make_error("trie node: inline child of 32 bytes or more");
+  return NodeRef::of_encoded(item.raw);
+}
+
+// Byte-wise order (a proper prefix first), written out because GCC 12 warns spuriously
+// (-Wstringop-overread) on std::vector's operator< inlined into std::sort.
+bool bytes_less(const Bytes& a, const Bytes& b) noexcept {
+  const std::size_t n = std::min(a.size(), b.size());
+  const int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
+  return c < 0 || (c == 0 && a.size() < b.size());
+}
+
+std::string path_hex(const std::vector<std::uint8_t>& path) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string s;
+  for (auto n : path) s.push_back(kDigits[n & 15]);
+  return s.empty() ? "<root>" : s;
+}
+
+}  // namespace
+
+core::Result<DecodedNode> decode_node(ByteView rlp) {
+  IGRA_TRY(auto reader, core::RlpReader::of_encoded_list(rlp));
+  std::vector<core::RlpItem> items;
+  while (!reader.empty()) {
+    IGRA_TRY(auto item, reader.next());
+    items.push_back(item);
+    if (items.size() > 17) break;
+  }
+  DecodedNode d;
+  if (items.size() == 2) {
+    if (items[0].is_list) return core::make_error("trie node: path is a list");
+    IGRA_TRY(auto hp, hex_prefix_decode(items[0].payload));
+    d.path = std::move(hp.nibbles);
+    if (hp.is_leaf) {
+      if (items[1].is_list) return core::make_error("trie node: leaf value is a list");
+      d.kind = DecodedNode::Kind::kLeaf;
+      d.value.assign(items[1].payload.begin(), items[1].payload.end());
+    } else {
+      if (d.path.empty()) return core::make_error("trie node: empty extension path");
+      d.kind = DecodedNode::Kind::kExtension;
+      IGRA_TRY(d.children[0], ref_of_item(items[1]));
+      if (d.children[0].is_empty()) return core::make_error("trie node: extension without child");
+    }
+    return d;
+  }
+  if (items.size() == 17) {
+    d.kind = DecodedNode::Kind::kBranch;
+    for (int i = 0; i < 16; ++i) {
+      IGRA_TRY(d.children[i], ref_of_item(items[i]));
+    }
+    if (items[16].is_list) return core::make_error("trie node: branch value is a list");
+    d.value.assign(items[16].payload.begin(), items[16].payload.end());
+    return d;
+  }
+  return core::make_error("trie node: list of " + std::to_string(items.size()) + " items");
+}
+
+IncrementalTrie::IncrementalTrie(NodeStore* store) noexcept : store_(store), root_loaded_(store == nullptr) {}
+IncrementalTrie::~IncrementalTrie() = default;
+IncrementalTrie::IncrementalTrie(IncrementalTrie&&) noexcept = default;
+IncrementalTrie& IncrementalTrie::operator=(IncrementalTrie&&) noexcept = default;
+
+core::Result<void> IncrementalTrie::ensure_root() {
+  if (root_loaded_) return {};
+  root_loaded_ = true;
+  IGRA_TRY(auto row, store_->load(tables::path_key(nullptr, 0)));
+  if (!row) return {};  // no row at the root path: the empty trie
+  IGRA_TRY(auto d, decode_node(*row));
+  root_ = std::make_unique<Node>();
+  root_->kind = Node::Kind::kStub;
+  root_->ref = NodeRef::of_encoded(*row);
+  root_->hashed = true;
+  return resolve(root_, {});
+}
+
+core::Result<void> IncrementalTrie::resolve(std::unique_ptr<Node>& slot, const Nibbles& path) {
+  Node& n = *slot;
+  if (n.kind != Node::Kind::kStub) return {};
+  if (store_ == nullptr) return core::make_error(core::ErrorCode::kInternal, "trie: stub without a store");
+  IGRA_TRY(auto row, store_->load(tables::path_key(path.data(), path.size())));
+  if (!row)
+    return core::make_error(core::ErrorCode::kNotFound, "trie: missing node at path " + path_hex(path));
+  // The row must be the node the parent refers to: catches a store that is out of step with its parent.
+  if (!(NodeRef::of_encoded(*row) == n.ref))
+    return core::make_error(core::ErrorCode::kInternal, "trie: node at path " + path_hex(path) +
+                                                            " does not match its parent's reference");
+  IGRA_TRY(auto d, decode_node(*row));
+  switch (d.kind) {
+    case DecodedNode::Kind::kLeaf: n.kind = Node::Kind::kLeaf; break;
+    case DecodedNode::Kind::kExtension: n.kind = Node::Kind::kExtension; break;
+    case DecodedNode::Kind::kBranch: n.kind = Node::Kind::kBranch; break;
+  }
+  n.path = std::move(d.path);
+  n.value = std::move(d.value);
+  if (n.kind == Node::Kind::kExtension) {
+    n.children[0] = stub_of(d.children[0]);
+  } else if (n.kind == Node::Kind::kBranch) {
+    n.refs = std::make_unique<std::array<NodeRef, 16>>(d.children);
+  }
+  n.rlp = std::move(*row);
+  n.from_store = true;
+  n.dirty = false;
+  n.hashed = true;
+  return {};
+}
+
+void IncrementalTrie::touch(Node& n, const std::uint8_t* path, std::size_t len) {
+  n.hashed = false;
+  if (n.dirty) return;
+  n.dirty = true;
+  // The row at the node's current path is now stale (the node changes or moves); a node that ends up at
+  // the same path is written again after the deletes.
+  if (n.from_store) deleted_.push_back(tables::path_key(path, len));
+  n.from_store = false;
+}
+
+core::Result<void> IncrementalTrie::put(ByteView key, ByteView value) {
+  IGRA_TRY_VOID(ensure_root());
+  const Nibbles k = to_nibbles(key);
+  if (value.empty()) {
+    IGRA_TRY(bool changed, remove(root_, k, 0));
+    (void)changed;
+    return {};
+  }
+  return insert(root_, k, 0, value);
+}
+
+void IncrementalTrie::clear() {
+  root_loaded_ = true;
+  root_.reset();
+  wiped_ = store_ != nullptr;
+  deleted_.clear();
+}
+
+core::Result<void> IncrementalTrie::insert(std::unique_ptr<Node>& slot, const Nibbles& key, std::size_t depth,
+                                           ByteView value) {
+  const std::uint8_t* rest = key.data() + depth;
+  const std::size_t rest_len = key.size() - depth;
+  if (!slot) {
+    slot = make_leaf(rest, rest_len, value);
+    return {};
+  }
+  if (slot->kind == Node::Kind::kStub) {
+    const Nibbles path(key.begin(), key.begin() + depth);
+    IGRA_TRY_VOID(resolve(slot, path));
+  }
+  Node& n = *slot;
+  switch (n.kind) {
+    case Node::Kind::kBranch: {
+      touch(n, key.data(), depth);
+      if (rest_len == 0) {
+        n.value.assign(value.begin(), value.end());
+        return {};
+      }
+      return insert(child(n, rest[0]), key, depth + 1, value);
+    }
+    case Node::Kind::kLeaf: {
+      const std::size_t common = common_prefix(n.path, rest, rest_len);
+      if (common == n.path.size() && common == rest_len) {
+        if (n.value.size() == value.size() && std::equal(value.begin(), value.end(), n.value.begin())) return {};
+        touch(n, key.data(), depth);
+        n.value.assign(value.begin(), value.end());
+        return {};
+      }
+      touch(n, key.data(), depth);
+      auto branch = std::make_unique<Node>();
+      branch->kind = Node::Kind::kBranch;
+      branch->dirty = true;
+      std::unique_ptr<Node> old = std::move(slot);
+      if (common == old->path.size()) {
+        branch->value = std::move(old->value);
+      } else {
+        const std::uint8_t nib = old->path[common];
+        old->path.erase(old->path.begin(), old->path.begin() + static_cast<std::ptrdiff_t>(common) + 1);
+        branch->children[nib] = std::move(old);
+      }
+      if (common == rest_len)
+        branch->value.assign(value.begin(), value.end());
+      else
+        branch->children[rest[common]] = make_leaf(rest + common + 1, rest_len - common - 1, value);
+      if (common > 0)
+        slot = make_extension(Nibbles(rest, rest + common), std::move(branch));
+      else
+        slot = std::move(branch);
+      return {};
+    }
+    case Node::Kind::kExtension: {
+      const std::size_t common = common_prefix(n.path, rest, rest_len);
+      touch(n, key.data(), depth);
+      if (common == n.path.size()) return insert(n.children[0], key, depth + common, value);
+      auto branch = std::make_unique<Node>();
+      branch->kind = Node::Kind::kBranch;
+      branch->dirty = true;
+      std::unique_ptr<Node> ext = std::move(slot);
+      const std::uint8_t nib = ext->path[common];
+      if (common + 1 < ext->path.size()) {
+        // The lower part keeps pointing at the same child, from a new (shorter) extension.
+        Nibbles lower(ext->path.begin() + static_cast<std::ptrdiff_t>(common) + 1, ext->path.end());
+        branch->children[nib] = make_extension(std::move(lower), std::move(ext->children[0]));
+      } else {
+        branch->children[nib] = std::move(ext->children[0]);
+      }
+      if (common == rest_len)
+        branch->value.assign(value.begin(), value.end());
+      else
+        branch->children[rest[common]] = make_leaf(rest + common + 1, rest_len - common - 1, value);
+      if (common > 0)
+        slot = make_extension(Nibbles(rest, rest + common), std::move(branch));
+      else
+        slot = std::move(branch);
+      return {};
+    }
+    case Node::Kind::kStub: break;
+  }
+  return core::make_error(core::ErrorCode::kInternal, "trie: unresolved node");
+}
+
+core::Result<bool> IncrementalTrie::remove(std::unique_ptr<Node>& slot, const Nibbles& key, std::size_t depth) {
+  if (!slot) return false;
+  const std::uint8_t* rest = key.data() + depth;
+  const std::size_t rest_len = key.size() - depth;
+  if (slot->kind == Node::Kind::kStub) {
+    const Nibbles path(key.begin(), key.begin() + depth);
+    IGRA_TRY_VOID(resolve(slot, path));
+  }
+  Node& n = *slot;
+  switch (n.kind) {
+    case Node::Kind::kLeaf: {
+      if (n.path.size() != rest_len || !std::equal(n.path.begin(), n.path.end(), rest)) return false;
+      touch(n, key.data(), depth);
+      slot.reset();
+      return true;
+    }
+    case Node::Kind::kExtension: {
+      if (n.path.size() > rest_len || !std::equal(n.path.begin(), n.path.end(), rest)) return false;
+      IGRA_TRY(bool changed, remove(n.children[0], key, depth + n.path.size()));
+      if (!changed) return false;
+      touch(n, key.data(), depth);
+      Node& child = *n.children[0];  // a branch had two or more entries, so something remains
+      if (child.kind == Node::Kind::kLeaf || child.kind == Node::Kind::kExtension) {
+        // The branch below collapsed into a leaf or extension: merge it into this extension. The child is
+        // already dirty (it was rebuilt by the collapse), so it holds no row to delete.
+        Nibbles path = std::move(n.path);
+        path.insert(path.end(), child.path.begin(), child.path.end());
+        std::unique_ptr<Node> c = std::move(n.children[0]);
+        c->path = std::move(path);
+        c->hashed = false;
+        slot = std::move(c);
+      }
+      return true;
+    }
+    case Node::Kind::kBranch: {
+      if (rest_len == 0) {
+        if (n.value.empty()) return false;
+        touch(n, key.data(), depth);
+        n.value.clear();
+      } else {
+        IGRA_TRY(bool changed, remove(child(n, rest[0]), key, depth + 1));
+        if (!changed) return false;
+        touch(n, key.data(), depth);
+      }
+      IGRA_TRY_VOID(normalize_branch(slot, Nibbles(key.begin(), key.begin() + depth)));
+      return true;
+    }
+    case Node::Kind::kStub: break;
+  }
+  return core::make_error(core::ErrorCode::kInternal, "trie: unresolved node");
+}
+
+// A branch left with fewer than two entries is not canonical: turn it into a leaf or an extension.
+core::Result<void> IncrementalTrie::normalize_branch(std::unique_ptr<Node>& slot, Nibbles path) {
+  Node& n = *slot;
+  int count = 0, only = -1;
+  for (int i = 0; i < 16; ++i)
+    if (n.children[i] || (n.refs && !(*n.refs)[i].is_empty())) {
+      ++count;
+      only = i;
+    }
+  if (count + (n.value.empty() ? 0 : 1) >= 2) return {};
+  if (count == 0) {
+    // Only the value is left: a leaf with an empty remainder (variable-length keys only).
+    auto leaf = make_leaf(nullptr, 0, n.value);
+    slot = std::move(leaf);
+    return {};
+  }
+  // One child and no value: the child absorbs the branch's nibble.
+  path.push_back(static_cast<std::uint8_t>(only));
+  IGRA_TRY_VOID(resolve(child(n, only), path));
+  Node& child = *n.children[only];
+  if (child.kind == Node::Kind::kBranch) {
+    slot = make_extension(Nibbles{static_cast<std::uint8_t>(only)}, std::move(n.children[only]));
+    return {};
+  }
+  // Leaf or extension: it moves up one nibble, so its row at the old path goes away.
+  touch(child, path.data(), path.size());
+  std::unique_ptr<Node> c = std::move(n.children[only]);
+  c->path.insert(c->path.begin(), static_cast<std::uint8_t>(only));
+  slot = std::move(c);
+  return {};
+}
+
+NodeRef IncrementalTrie::hash_node(Node& n) {
+  if (n.hashed) return n.ref;
+  switch (n.kind) {
+    case Node::Kind::kLeaf: {
+      const auto p = pack(n.path.data(), n.path.size());
+      n.rlp = encode_leaf(p.view, n.value);
+      break;
+    }
+    case Node::Kind::kExtension: {
+      const NodeRef child = hash_node(*n.children[0]);
+      const auto p = pack(n.path.data(), n.path.size());
+      n.rlp = encode_extension(p.view, child);
+      break;
+    }
+    case Node::Kind::kBranch: {
+      std::array<NodeRef, 16> refs;
+      for (int i = 0; i < 16; ++i)
+        if (n.children[i])
+          refs[i] = hash_node(*n.children[i]);
+        else if (n.refs)
+          refs[i] = (*n.refs)[i];
+      n.rlp = encode_branch(refs, n.value);
+      break;
+    }
+    case Node::Kind::kStub: return n.ref;
+  }
+  n.ref = NodeRef::of_encoded(n.rlp);
+  n.hashed = true;
+  return n.ref;
+}
+
+core::Result<core::Hash32> IncrementalTrie::root_hash() {
+  IGRA_TRY_VOID(ensure_root());
+  if (!root_) return kEmptyTrieRoot;
+  hash_node(*root_);
+  return root_hash_of(root_->rlp);
+}
+
+void IncrementalTrie::collect(Node& n, Nibbles& path, TrieWrites& out) {
+  if (!n.dirty) return;  // clean nodes (and stubs) already have their rows; nothing below them changed
+  out.puts.emplace_back(tables::path_key(path.data(), path.size()), n.rlp);
+  n.dirty = false;
+  n.from_store = true;
+  const std::size_t base = path.size();
+  if (n.kind == Node::Kind::kExtension) {
+    path.insert(path.end(), n.path.begin(), n.path.end());
+    collect(*n.children[0], path, out);
+  } else if (n.kind == Node::Kind::kBranch) {
+    for (int i = 0; i < 16; ++i) {
+      if (!n.children[i]) continue;
+      path.push_back(static_cast<std::uint8_t>(i));
+      collect(*n.children[i], path, out);
+      path.resize(base);
+    }
+  }
+  path.resize(base);
+}
+
+core::Result<TrieWrites> IncrementalTrie::take_writes() {
+  IGRA_TRY(auto root, root_hash());
+  (void)root;
+  TrieWrites w;
+  w.wipe = wiped_;
+  w.deletes = std::move(deleted_);
+  deleted_.clear();
+  wiped_ = false;
+  if (root_) {
+    Nibbles path;
+    collect(*root_, path, w);
+  }
+  // Most stale rows are rewritten at the same path (an edited branch stays where it is): drop those
+  // deletes, since a delete followed by a put of the same key costs LMDB a page rebalance for nothing.
+  if (!w.deletes.empty() && !w.puts.empty()) {
+    std::sort(w.deletes.begin(), w.deletes.end(), bytes_less);
+    std::vector<bool> rewritten(w.deletes.size(), false);
+    for (const auto& [k, v] : w.puts) {
+      auto it = std::lower_bound(w.deletes.begin(), w.deletes.end(), k, bytes_less);
+      if (it != w.deletes.end() && *it == k) rewritten[static_cast<std::size_t>(it - w.deletes.begin())] = true;
+    }
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < w.deletes.size(); ++i)
+      if (!rewritten[i]) w.deletes[out++] = std::move(w.deletes[i]);
+    w.deletes.resize(out);
+  }
+  // Sorted puts walk the B-tree in order (each page is found once, neighbours are in cache).
+  std::sort(w.puts.begin(), w.puts.end(), [](const auto& a, const auto& b) { return bytes_less(a.first, b.first); });
+  return w;
+}
+
+core::Result<std::vector<Bytes>> IncrementalTrie::prove(ByteView key) {
+  IGRA_TRY(auto root, root_hash());
+  (void)root;
+  std::vector<Bytes> proof;
+  if (!root_) {
+    proof.push_back(encode_empty_node());
+    return proof;
+  }
+  const Nibbles k = to_nibbles(key);
+  std::unique_ptr<Node>* slot = &root_;
+  std::size_t depth = 0;
+  bool by_hash = true;  // the root is always listed
+  while (*slot) {
+    IGRA_TRY_VOID(resolve(*slot, Nibbles(k.begin(), k.begin() + depth)));
+    Node& n = **slot;
+    if (by_hash) proof.push_back(n.rlp);
+    if (n.kind == Node::Kind::kLeaf) break;
+    if (n.kind == Node::Kind::kExtension) {
+      if (n.path.size() > k.size() - depth || !std::equal(n.path.begin(), n.path.end(), k.begin() + depth)) break;
+      depth += n.path.size();
+      slot = &n.children[0];
+    } else {
+      if (depth == k.size()) break;
+      slot = &child(n, k[depth]);
+      depth += 1;
+    }
+    if (*slot) by_hash = (*slot)->ref.is_hash();
+  }
+  return proof;
+}
+
+core::Result<Bytes> verify_proof(const core::Hash32& root, ByteView key, const std::vector<Bytes>& proof) {
+  if (proof.empty()) return core::make_error(core::ErrorCode::kVerifyFailed, "proof: empty");
+  const Nibbles k = to_nibbles(key);
+  if (root == kEmptyTrieRoot) return Bytes{};
+  // Index the proof's nodes by hash; inline nodes are decoded from their parent's RLP directly.
+  std::size_t next = 0;
+  auto take = [&](const core::Hash32& h) -> core::Result<Bytes> {
+    for (std::size_t i = next; i < proof.size(); ++i)
+      if (core::keccak256(proof[i]) == h) {
+        next = i + 1;
+        return proof[i];
+      }
+    return core::make_error(core::ErrorCode::kVerifyFailed, "proof: missing node");
+  };
+  IGRA_TRY(Bytes cur, take(root));
+  std::size_t depth = 0;
+  for (;;) {
+    IGRA_TRY(auto d, decode_node(cur));
+    NodeRef child;
+    if (d.kind == DecodedNode::Kind::kLeaf) {
+      const bool match = d.path.size() == k.size() - depth && std::equal(d.path.begin(), d.path.end(), k.begin() + depth);
+      return match ? d.value : Bytes{};
+    }
+    if (d.kind == DecodedNode::Kind::kExtension) {
+      if (d.path.size() > k.size() - depth || !std::equal(d.path.begin(), d.path.end(), k.begin() + depth))
+        return Bytes{};
+      depth += d.path.size();
+      child = d.children[0];
+    } else {
+      if (depth == k.size()) return d.value;
+      child = d.children[k[depth]];
+      depth += 1;
+    }
+    if (child.is_empty()) return Bytes{};
+    if (child.is_hash()) {
+      IGRA_TRY(cur, take(child.hash()));
+    } else {
+      const auto e = child.encoding();
+      cur.assign(e.begin(), e.end());
+    }
+  }
+}
+
+}  // namespace igra::state

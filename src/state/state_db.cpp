@@ -1,0 +1,967 @@
+#include "state/state_db.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "core/keccak.hpp"
+#include "core/rlp.hpp"
+#include "state/incremental_trie.hpp"
+#include "state/mpt.hpp"
+#include "state/tables.hpp"
+
+namespace igra::state {
+
+using core::Bytes;
+using core::ByteView;
+using core::Hash32;
+using core::Address20;
+namespace t = tables;
+
+namespace {
+
+// Trie rows of one trie in an LMDB table, under a key prefix (the hashed address for storage tries).
+class LmdbNodeStore final : public NodeStore {
+ public:
+  LmdbNodeStore(Txn& txn, std::string_view table, ByteView prefix) : txn_(txn), table_(table), prefix_(prefix.begin(), prefix.end()) {}
+  core::Result<std::optional<Bytes>> load(ByteView path) override {
+    key_.assign(prefix_.begin(), prefix_.end());
+    core::append(key_, path);
+    IGRA_TRY(auto v, txn_.get(table_, key_));
+    if (!v) return std::optional<Bytes>();
+    return std::optional<Bytes>(Bytes(v->begin(), v->end()));
+  }
+
+ private:
+  Txn& txn_;
+  std::string_view table_;
+  Bytes prefix_;
+  Bytes key_;
+};
+
+core::Result<void> write_trie(Txn& txn, std::string_view table, ByteView prefix, const TrieWrites& w) {
+  if (w.wipe) IGRA_TRY_VOID(txn.erase_prefix(table, prefix));
+  Bytes key;
+  for (const auto& d : w.deletes) {
+    key.assign(prefix.begin(), prefix.end());
+    core::append(key, d);
+    IGRA_TRY(bool existed, txn.erase(table, key));
+    (void)existed;
+  }
+  for (const auto& [path, node] : w.puts) {
+    key.assign(prefix.begin(), prefix.end());
+    core::append(key, path);
+    IGRA_TRY_VOID(txn.put(table, key, node));
+  }
+  return {};
+}
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+// Adds the time of its scope to a counter.
+struct ScopedTimer {
+  double& acc;
+  Clock::time_point t0 = Clock::now();
+  explicit ScopedTimer(double& a) : acc(a) {}
+  ~ScopedTimer() { acc += ms_since(t0); }
+};
+
+bool has_prefix(ByteView key, ByteView prefix) {
+  return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
+}
+
+core::Result<std::optional<std::uint64_t>> read_head(Txn& txn) {
+  IGRA_TRY(auto v, txn.get(t::kMeta, core::as_bytes(t::kMetaHead)));
+  if (!v) return std::optional<std::uint64_t>();
+  if (v->size() != 8) return core::make_error(core::ErrorCode::kInternal, "state db: corrupt head row");
+  return std::optional<std::uint64_t>(core::load_be<std::uint64_t>(v->data()));
+}
+
+Bytes copy(std::optional<ByteView> v) { return v ? Bytes(v->begin(), v->end()) : Bytes{}; }
+
+Bytes u64be_u32be(std::uint64_t a, std::uint32_t b) {
+  Bytes k;
+  core::put_be(k, a);
+  core::put_be(k, b);
+  return k;
+}
+
+// Deletes every row whose key starts with prefix (block-keyed multi-row tables).
+core::Result<void> erase_rows(Txn& txn, std::string_view table, ByteView prefix) {
+  IGRA_TRY(auto n, txn.erase_prefix(table, prefix));
+  (void)n;
+  return {};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// StateDb: writer
+// ---------------------------------------------------------------------------------------------------------
+
+// The writer's tries, kept across blocks: the rows of block trie_block plus, in memory, the edits of the
+// blocks after it. Loads go through whichever write transaction is current.
+struct StateDb::TrieCache {
+  class Store final : public NodeStore {
+   public:
+    Store(TrieCache& cache, std::string_view table, ByteView prefix)
+        : cache_(cache), table_(table), prefix_(prefix.begin(), prefix.end()) {}
+    core::Result<std::optional<Bytes>> load(ByteView path) override {
+      if (cache_.txn == nullptr)
+        return core::make_error(core::ErrorCode::kInternal, "state db: trie load outside a transaction");
+      key_.assign(prefix_.begin(), prefix_.end());
+      core::append(key_, path);
+      IGRA_TRY(auto v, cache_.txn->get(table_, key_));
+      if (!v) return std::optional<Bytes>();
+      return std::optional<Bytes>(Bytes(v->begin(), v->end()));
+    }
+
+   private:
+    TrieCache& cache_;
+    std::string_view table_;
+    Bytes prefix_;
+    Bytes key_;
+  };
+  struct StorageTrie {
+    std::unique_ptr<Store> store;
+    std::unique_ptr<IncrementalTrie> trie;
+  };
+
+  TrieCache() : account_store(*this, t::kAccountTrie, {}), account(&account_store) {}
+
+  IncrementalTrie& storage(const Hash32& haddr) {
+    auto& e = storages[haddr];
+    if (!e.trie) {
+      e.store = std::make_unique<Store>(*this, t::kStorageTrie, haddr.view());
+      e.trie = std::make_unique<IncrementalTrie>(e.store.get());
+    }
+    return *e.trie;
+  }
+
+  // Writes every pending row into txn and records trie_block = block.
+  core::Result<std::size_t> flush(Txn& tx, std::uint64_t block) {
+    std::size_t rows = 0;
+    for (auto& [haddr, e] : storages) {
+      IGRA_TRY(auto w, e.trie->take_writes());
+      rows += w.puts.size();
+      IGRA_TRY_VOID(write_trie(tx, t::kStorageTrie, haddr.view(), w));
+    }
+    IGRA_TRY(auto aw, account.take_writes());
+    rows += aw.puts.size();
+    IGRA_TRY_VOID(write_trie(tx, t::kAccountTrie, {}, aw));
+    IGRA_TRY_VOID(tx.put(t::kMeta, core::as_bytes(t::kMetaTrieBlock), t::block_key(block)));
+    return rows;
+  }
+
+  Txn* txn = nullptr;
+  Store account_store;
+  IncrementalTrie account;
+  std::unordered_map<Hash32, StorageTrie> storages;  // by keccak256(address)
+  std::optional<std::uint64_t> trie_block;  // rows in the database are the tries after this block
+  std::size_t edited_keys = 0;              // since the last flush
+  std::size_t cached_keys = 0;              // edits seen by the nodes kept in `account` (memory bound)
+};
+
+namespace {
+// Sets the cache's current transaction for a scope. Holds the owner, not the cache: the scope may replace
+// the cache (after a flush) before it ends.
+struct BindTxn {
+  std::unique_ptr<StateDb::TrieCache>& owner;
+  BindTxn(std::unique_ptr<StateDb::TrieCache>& o, Txn& t) : owner(o) { owner->txn = &t; }
+  ~BindTxn() {
+    if (owner) owner->txn = nullptr;
+  }
+};
+
+core::Result<std::optional<std::uint64_t>> read_trie_block(Txn& txn) {
+  IGRA_TRY(auto v, txn.get(t::kMeta, core::as_bytes(t::kMetaTrieBlock)));
+  if (!v) return std::optional<std::uint64_t>();
+  if (v->size() != 8) return core::make_error(core::ErrorCode::kInternal, "state db: corrupt trie_block row");
+  return std::optional<std::uint64_t>(core::load_be<std::uint64_t>(v->data()));
+}
+
+// Every account, and slot, that blocks [from, to] changed, from the changesets.
+core::Result<std::map<Address20, std::set<Hash32>>> changed_keys(Txn& txn, std::uint64_t from, std::uint64_t to) {
+  std::map<Address20, std::set<Hash32>> out;
+  if (from > to) return out;
+  {
+    IGRA_TRY(auto c, txn.cursor(t::kAccountChangeSet));
+    IGRA_TRY(auto e, c.seek(t::block_key(from)));
+    while (e && core::load_be<std::uint64_t>(e->first.data()) <= to) {
+      out[Address20::from_view(e->first.subspan(8, 20))];
+      IGRA_TRY(e, c.next());
+    }
+  }
+  {
+    IGRA_TRY(auto c, txn.cursor(t::kStorageChangeSet));
+    IGRA_TRY(auto e, c.seek(t::block_key(from)));
+    while (e && core::load_be<std::uint64_t>(e->first.data()) <= to) {
+      out[Address20::from_view(e->first.subspan(8, 20))].insert(Hash32::from_view(e->first.subspan(28, 32)));
+      IGRA_TRY(e, c.next());
+    }
+  }
+  return out;
+}
+}  // namespace
+
+// Sets every given key of the cached tries to its current flat-state value and checks each storage root
+// against the account's stored one. Returns the state root.
+static core::Result<Hash32> replay_into(StateDb::TrieCache& tries, Txn& txn,
+                                        const std::map<Address20, std::set<Hash32>>& touched, std::string_view what) {
+  for (const auto& [addr, slots] : touched) {
+    IGRA_TRY(auto row, txn.get(t::kPlainAccount, addr.view()));
+    const Bytes raw = copy(row);
+    std::optional<Account> acct;
+    if (!raw.empty()) {
+      IGRA_TRY(acct, decode_account(raw));
+    }
+    if (!slots.empty()) {
+      IncrementalTrie& st = tries.storage(core::keccak256(addr.view()));
+      for (const auto& slot : slots) {
+        IGRA_TRY(auto w, txn.get(t::kPlainStorage, t::concat({addr.view(), slot.view()})));
+        const Bytes word = copy(w);
+        IGRA_TRY_VOID(st.put(core::keccak256(slot.view()).view(), word));
+      }
+      IGRA_TRY(const Hash32 sroot, st.root_hash());
+      const Hash32 expected = acct ? acct->storage_root : kEmptyTrieRoot;
+      if (sroot != expected)
+        return core::make_error(core::ErrorCode::kInternal,
+                                "state db: " + std::string(what) + ": a rebuilt storage root differs from the account's");
+    }
+    IGRA_TRY_VOID(tries.account.put(core::keccak256(addr.view()).view(), raw));
+  }
+  return tries.account.root_hash();
+}
+
+// A block applied in an open write transaction, waiting for commit_block.
+struct StateDb::Staged {
+  Txn txn;
+  std::uint64_t number = 0;
+  Hash32 root;
+  bool flushed = false;
+  const BlockChanges* changes = nullptr;
+  Clock::time_point start;
+};
+
+StateDb::StateDb() = default;
+StateDb::~StateDb() = default;
+
+core::Result<void> StateDb::ensure_tries() {
+  if (tries_) return {};
+  for (;;) {
+    auto r = try_rebuild_tries();
+    if (r.ok() || !is_map_full(r.error())) return r;
+    IGRA_TRY_VOID(env_->grow_map());
+    ++growths_;
+  }
+}
+
+// Builds a fresh cache: the stored rows (block T) plus the blocks T+1..head replayed from the changesets,
+// then writes the rows so that T = head. Runs on open and after any failed write (whose in-memory edits
+// cannot be trusted).
+core::Result<void> StateDb::try_rebuild_tries() {
+  auto cache = std::make_unique<TrieCache>();
+  IGRA_TRY(Txn txn, env_->begin_write());
+  IGRA_TRY(auto head, read_head(txn));
+  IGRA_TRY(auto trie_block, read_trie_block(txn));
+  if (!head) {
+    tries_ = std::move(cache);
+    return {};
+  }
+  const std::uint64_t from = trie_block ? *trie_block + 1 : 0;
+  if (trie_block && *trie_block == *head) {
+    cache->trie_block = head;
+    tries_ = std::move(cache);
+    return {};
+  }
+  BindTxn bind(cache, txn);
+  IGRA_TRY(auto touched, changed_keys(txn, from, *head));
+  IGRA_TRY(const Hash32 root, replay_into(*cache, txn, touched, "recovery"));
+  IGRA_TRY(auto stored, txn.get(t::kStateRoot, t::block_key(*head)));
+  if (!stored || Hash32::from_view(*stored) != root)
+    return core::make_error(core::ErrorCode::kInternal, "state db: the trie recomputed for block " +
+                                                            std::to_string(*head) + " does not match its stored root");
+  IGRA_TRY(auto rows, cache->flush(txn, *head));
+  (void)rows;
+  IGRA_TRY_VOID(txn.commit());
+  auto fresh = std::make_unique<TrieCache>();  // drop the loaded nodes: bounded memory
+  fresh->trie_block = head;
+  tries_ = std::move(fresh);
+  return {};
+}
+
+core::Result<void> StateDb::flush_trie() {
+  if (staged_) return core::make_error(core::ErrorCode::kInternal, "state db: flush while a block is staged");
+  IGRA_TRY_VOID(ensure_tries());
+  if (!head_ || tries_->trie_block == head_) return {};
+  IGRA_TRY(Txn txn, env_->begin_write());
+  BindTxn bind(tries_, txn);
+  auto r = tries_->flush(txn, *head_);
+  if (r.ok()) {
+    auto c = txn.commit();
+    if (c.ok()) {
+      tries_ = std::make_unique<TrieCache>();
+      tries_->trie_block = head_;
+      return {};
+    }
+    tries_.reset();
+    return std::move(c).error();
+  }
+  tries_.reset();
+  return std::move(r).error();
+}
+
+core::Result<std::unique_ptr<StateDb>> StateDb::open(const EnvOptions& options, const StateDbTuning& tuning) {
+  IGRA_TRY(auto env, Env::open(options));
+  std::unique_ptr<StateDb> db(new StateDb());
+  db->env_ = std::move(env);
+  db->tuning_ = tuning;
+  if (db->tuning_.trie_flush_interval == 0) db->tuning_.trie_flush_interval = 1;
+  IGRA_TRY(auto txn, db->env_->begin_write());
+  IGRA_TRY(auto schema, txn.get(t::kMeta, core::as_bytes(t::kMetaSchema)));
+  if (schema) {
+    if (schema->size() != 4 || core::load_be<std::uint32_t>(schema->data()) != t::kSchemaVersion)
+      return core::make_error(core::ErrorCode::kUnsupported, "state db: unsupported schema version in " + options.path);
+  } else {
+    Bytes v;
+    core::put_be(v, t::kSchemaVersion);
+    IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaSchema), v));
+  }
+  IGRA_TRY(db->head_, read_head(txn));
+  IGRA_TRY_VOID(txn.commit());
+  // Bring the trie rows up to the head (after a crash they may lag behind it).
+  IGRA_TRY_VOID(db->ensure_tries());
+  return db;
+}
+
+core::Result<core::Hash32> StateDb::apply_block(const BlockData& data, const BlockChanges& changes) {
+  IGRA_TRY(const Hash32 root, stage_block(data.number, changes));
+  IGRA_TRY_VOID(commit_block(data));
+  return root;
+}
+
+core::Result<core::Hash32> StateDb::stage_block(std::uint64_t number, const BlockChanges& changes) {
+  if (staged_) return core::make_error(core::ErrorCode::kInternal, "state db: a staged block is still open");
+  for (;;) {
+    IGRA_TRY_VOID(ensure_tries());
+    auto r = try_stage(number, changes);
+    if (r.ok()) return r;
+    // A failed block may have edited the cached tries: drop them (rebuilt from the database next time).
+    staged_.reset();
+    tries_.reset();
+    if (!is_map_full(r.error())) return r;
+    // The transaction was aborted (nothing written): make room and redo the whole block.
+    IGRA_TRY_VOID(env_->grow_map());
+    ++growths_;
+  }
+}
+
+void StateDb::abort_block() {
+  if (!staged_) return;
+  staged_.reset();  // aborts the transaction
+  tries_.reset();   // the cache holds the aborted block's edits
+}
+
+core::Result<void> StateDb::commit_block(const BlockData& data) {
+  if (!staged_) return core::make_error(core::ErrorCode::kInternal, "state db: commit_block without stage_block");
+  if (data.number != staged_->number) {
+    const std::uint64_t staged_number = staged_->number;
+    abort_block();
+    return core::make_error(core::ErrorCode::kInvalidArgument, "state db: commit_block for block " +
+                                                                   std::to_string(data.number) + " but block " +
+                                                                   std::to_string(staged_number) + " is staged");
+  }
+  for (;;) {
+    auto r = try_commit(data);
+    if (r.ok()) return r;
+    const BlockChanges* changes = staged_->changes;
+    const std::uint64_t number = staged_->number;
+    abort_block();
+    if (!is_map_full(r.error())) return r;
+    IGRA_TRY_VOID(env_->grow_map());
+    ++growths_;
+    IGRA_TRY(const Hash32 root, stage_block(number, *changes));
+    (void)root;  // the same changes give the same root
+  }
+}
+
+core::Result<void> StateDb::unwind_to(std::uint64_t block) {
+  if (staged_) return core::make_error(core::ErrorCode::kInternal, "state db: unwind while a block is staged");
+  for (;;) {
+    IGRA_TRY_VOID(ensure_tries());
+    auto r = try_unwind(block);
+    if (!r.ok()) tries_.reset();
+    if (r.ok() || !is_map_full(r.error())) return r;
+    IGRA_TRY_VOID(env_->grow_map());
+    ++growths_;
+  }
+}
+
+core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockChanges& changes) {
+  const auto t_start = Clock::now();
+  timings_ = ApplyTimings{};
+  double& trie_ms = timings_.trie_ms;
+  IGRA_TRY(Txn txn, env_->begin_write());
+  IGRA_TRY(auto head, read_head(txn));
+  const std::uint64_t n = number;
+  if (head && n != *head + 1)
+    return core::make_error(core::ErrorCode::kInvalidArgument, "state db: block " + std::to_string(n) +
+                                                                   " does not follow the head " + std::to_string(*head));
+  const Bytes bn = t::block_key(n);
+
+  // Group the changes by address; the last entry for an account or slot wins.
+  struct Pending {
+    const AccountChange* change = nullptr;
+    bool wipe = false;
+    std::map<Hash32, core::uint256> writes;
+  };
+  std::map<Address20, Pending> by_addr;
+  for (const auto& c : changes.accounts) {
+    auto& p = by_addr[c.address];
+    p.change = &c;
+    if (c.wipe_storage || !c.account) {
+      // A wipe discards the writes given before it for this address (they belong to the old incarnation).
+      p.wipe = true;
+      p.writes.clear();
+    }
+  }
+  for (const auto& s : changes.storage) by_addr[s.address].writes[s.slot] = s.value;
+
+  BindTxn bind(tries_, txn);
+  IncrementalTrie& account_trie = tries_->account;
+  Bytes key;
+  for (auto& [addr, p] : by_addr) {
+    IGRA_TRY(auto old_row, txn.get(t::kPlainAccount, addr.view()));
+    const Bytes old_raw = copy(old_row);
+    std::optional<Account> old_acct;
+    if (!old_raw.empty()) {
+      IGRA_TRY(old_acct, decode_account(old_raw));
+    }
+
+    std::optional<Account> acct = p.change ? p.change->account : old_acct;
+    if (!acct && !p.writes.empty())
+      return core::make_error("state db: block " + std::to_string(n) + " writes storage of an account that does not exist");
+    const bool wipe = p.wipe || !acct;
+    Hash32 storage_root = old_acct ? old_acct->storage_root : kEmptyTrieRoot;
+
+    if (wipe || !p.writes.empty()) {
+      const Hash32 haddr = core::keccak256(addr.view());
+      IncrementalTrie& st = tries_->storage(haddr);
+      std::set<Hash32> recorded;  // slots whose pre-block value is already in the changeset
+      if (wipe && old_acct) {
+        IGRA_TRY(auto c, txn.cursor(t::kPlainStorage));
+        IGRA_TRY(auto e, c.seek(addr.view()));
+        while (e && has_prefix(e->first, addr.view())) {
+          const Hash32 slot = Hash32::from_view(e->first.subspan(20, 32));
+          IGRA_TRY_VOID(txn.put(t::kStorageChangeSet, t::concat({bn, addr.view(), slot.view()}), e->second));
+          IGRA_TRY_VOID(txn.put(t::kStorageHistory, t::with_block(t::concat({addr.view(), slot.view()}), n), {}));
+          recorded.insert(slot);
+          IGRA_TRY_VOID(c.erase());
+          IGRA_TRY(e, c.seek(addr.view()));
+        }
+        st.clear();
+      } else if (wipe) {
+        st.clear();
+      }
+      for (const auto& [slot, value] : p.writes) {
+        const Bytes new_word = encode_storage_value(value);
+        key = t::concat({addr.view(), slot.view()});
+        IGRA_TRY(auto old_w, txn.get(t::kPlainStorage, key));
+        const Bytes old_word = copy(old_w);
+        if (old_word == new_word) continue;
+        if (recorded.insert(slot).second) {
+          IGRA_TRY_VOID(txn.put(t::kStorageChangeSet, t::concat({bn, key}), old_word));
+          IGRA_TRY_VOID(txn.put(t::kStorageHistory, t::with_block(key, n), {}));
+        }
+        if (new_word.empty()) {
+          IGRA_TRY(bool existed, txn.erase(t::kPlainStorage, key));
+          (void)existed;
+        } else {
+          IGRA_TRY_VOID(txn.put(t::kPlainStorage, key, new_word));
+        }
+        ScopedTimer tt(trie_ms);
+        IGRA_TRY_VOID(st.put(core::keccak256(slot.view()).view(), new_word));
+        ++tries_->edited_keys;
+      }
+      ScopedTimer tt(trie_ms);
+      IGRA_TRY(storage_root, st.root_hash());
+    }
+
+    Bytes new_raw;
+    if (acct) {
+      Account a = *acct;
+      a.storage_root = storage_root;
+      new_raw = encode_account(a);
+    }
+    if (new_raw == old_raw) continue;
+    IGRA_TRY_VOID(txn.put(t::kAccountChangeSet, t::concat({bn, addr.view()}), old_raw));
+    IGRA_TRY_VOID(txn.put(t::kAccountHistory, t::with_block(Bytes(addr.begin(), addr.end()), n), {}));
+    if (new_raw.empty()) {
+      IGRA_TRY(bool existed, txn.erase(t::kPlainAccount, addr.view()));
+      (void)existed;
+    } else {
+      IGRA_TRY_VOID(txn.put(t::kPlainAccount, addr.view(), new_raw));
+    }
+    ScopedTimer tt(trie_ms);
+    IGRA_TRY_VOID(account_trie.put(core::keccak256(addr.view()).view(), new_raw));
+    ++tries_->edited_keys;
+  }
+  for (const auto& code : changes.code) {
+    const Hash32 h = core::keccak256(code);
+    IGRA_TRY_VOID(txn.put(t::kCode, h.view(), code));
+  }
+  const auto t_root = Clock::now();
+  IGRA_TRY(const Hash32 root, account_trie.root_hash());
+  const bool flush = !tries_->trie_block || n - *tries_->trie_block >= tuning_.trie_flush_interval ||
+                     tries_->edited_keys >= tuning_.trie_flush_max_keys;
+  if (flush) {
+    IGRA_TRY(timings_.trie_rows_written, tries_->flush(txn, n));
+  }
+  trie_ms += ms_since(t_root);
+  staged_ = std::make_unique<Staged>();
+  staged_->txn = std::move(txn);
+  staged_->number = n;
+  staged_->root = root;
+  staged_->flushed = flush;
+  staged_->changes = &changes;
+  staged_->start = t_start;
+  return root;
+}
+
+core::Result<void> StateDb::try_commit(const BlockData& data) {
+  Txn& txn = staged_->txn;
+  const std::uint64_t n = staged_->number;
+  const Hash32 root = staged_->root;
+  const bool flush = staged_->flushed;
+  const Bytes bn = t::block_key(n);
+  // Block rows.
+  IGRA_TRY_VOID(txn.put(t::kStateRoot, bn, root.view()));
+  IGRA_TRY_VOID(txn.put(t::kCanonicalHash, bn, data.hash.view()));
+  if (!data.header.empty()) IGRA_TRY_VOID(txn.put(t::kHeader, bn, data.header));
+  if (!data.body.empty()) IGRA_TRY_VOID(txn.put(t::kBody, bn, data.body));
+  for (std::size_t i = 0; i < data.receipts.size(); ++i)
+    IGRA_TRY_VOID(txn.put(t::kReceipt, u64be_u32be(n, static_cast<std::uint32_t>(i)), data.receipts[i]));
+  for (std::size_t i = 0; i < data.tx_hashes.size(); ++i)
+    IGRA_TRY_VOID(txn.put(t::kTxLookup, data.tx_hashes[i].view(), u64be_u32be(n, static_cast<std::uint32_t>(i))));
+  for (const auto& a : data.log_addresses)
+    IGRA_TRY_VOID(txn.put(t::kLogAddressIndex, t::with_block(Bytes(a.begin(), a.end()), n), {}));
+  for (const auto& topic : data.log_topics)
+    IGRA_TRY_VOID(txn.put(t::kLogTopicIndex, t::with_block(Bytes(topic.begin(), topic.end()), n), {}));
+  if (!data.tx_hashes.empty() || !data.log_addresses.empty() || !data.log_topics.empty()) {
+    core::RlpEncoder e;
+    const auto outer = e.begin_list();
+    auto l = e.begin_list();
+    for (const auto& h : data.tx_hashes) e.add_bytes(h.view());
+    e.end_list(l);
+    l = e.begin_list();
+    for (const auto& a : data.log_addresses) e.add_bytes(a.view());
+    e.end_list(l);
+    l = e.begin_list();
+    for (const auto& h : data.log_topics) e.add_bytes(h.view());
+    e.end_list(l);
+    e.end_list(outer);
+    IGRA_TRY_VOID(txn.put(t::kBlockIndexKeys, bn, std::move(e).finish()));
+  }
+  if (!data.l1_origin.empty()) IGRA_TRY_VOID(txn.put(t::kL1Origin, bn, data.l1_origin));
+  for (const auto& [h, reason] : data.dropped_txs)
+    IGRA_TRY_VOID(txn.put(t::kDroppedTx, t::concat({bn, h.view()}), core::as_bytes(reason)));
+  if (data.derivation_cursor) {
+    IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaCursor), *data.derivation_cursor));
+    IGRA_TRY_VOID(txn.put(t::kCursorHistory, bn, *data.derivation_cursor));
+  } else {
+    // Keep CursorHistory complete so that an unwind to any block restores the cursor of that block.
+    IGRA_TRY(auto cur, txn.get(t::kMeta, core::as_bytes(t::kMetaCursor)));
+    if (cur) {
+      const Bytes c = copy(cur);
+      IGRA_TRY_VOID(txn.put(t::kCursorHistory, bn, c));
+    }
+  }
+  IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaHead), bn));
+  const auto t_commit = Clock::now();
+  IGRA_TRY_VOID(txn.commit());
+  timings_.commit_ms = ms_since(t_commit);
+  timings_.total_ms = ms_since(staged_->start);
+  staged_.reset();
+  head_ = n;
+  if (flush) {
+    // The rows are written and the cached nodes are clean. Keep the state trie's nodes (its upper levels
+    // are needed by every block) until the cache has seen kMaxCachedKeys edits, then start afresh; drop
+    // the storage tries (one per touched contract, rarely the same ones again soon).
+    constexpr std::size_t kMaxCachedKeys = 2'000'000;
+    tries_->cached_keys += tries_->edited_keys;
+    if (tries_->cached_keys > kMaxCachedKeys) {
+      tries_ = std::make_unique<TrieCache>();
+    } else {
+      tries_->storages.clear();
+      tries_->edited_keys = 0;
+    }
+    tries_->trie_block = n;
+  }
+  return {};
+}
+
+core::Result<void> StateDb::try_unwind(std::uint64_t target) {
+  IGRA_TRY(Txn txn, env_->begin_write());
+  IGRA_TRY(auto head, read_head(txn));
+  if (!head) return core::make_error(core::ErrorCode::kNotFound, "state db: unwind of an empty database");
+  if (target > *head)
+    return core::make_error(core::ErrorCode::kInvalidArgument, "state db: unwind target " + std::to_string(target) +
+                                                                   " is above the head " + std::to_string(*head));
+  IGRA_TRY(auto target_root_row, txn.get(t::kStateRoot, t::block_key(target)));
+  if (!target_root_row)
+    return core::make_error(core::ErrorCode::kNotFound, "state db: block " + std::to_string(target) + " is not stored");
+  const Hash32 target_root = Hash32::from_view(*target_root_row);
+  if (target == *head) return {};
+
+  std::map<Address20, std::set<Hash32>> touched;  // every account (and its slots) an undone block changed
+  for (std::uint64_t b = *head; b > target; --b) {
+    const Bytes bn = t::block_key(b);
+    {
+      IGRA_TRY(auto c, txn.cursor(t::kStorageChangeSet));
+      IGRA_TRY(auto e, c.seek(bn));
+      while (e && has_prefix(e->first, bn)) {
+        const Bytes key(e->first.begin() + 8, e->first.end());  // addr ++ slot
+        const Bytes old(e->second.begin(), e->second.end());
+        IGRA_TRY_VOID(c.erase());
+        if (old.empty()) {
+          IGRA_TRY(bool existed, txn.erase(t::kPlainStorage, key));
+          (void)existed;
+        } else {
+          IGRA_TRY_VOID(txn.put(t::kPlainStorage, key, old));
+        }
+        IGRA_TRY(bool existed, txn.erase(t::kStorageHistory, t::with_block(key, b)));
+        (void)existed;
+        touched[Address20::from_view(ByteView(key).subspan(0, 20))].insert(Hash32::from_view(ByteView(key).subspan(20, 32)));
+        IGRA_TRY(e, c.seek(bn));
+      }
+    }
+    {
+      IGRA_TRY(auto c, txn.cursor(t::kAccountChangeSet));
+      IGRA_TRY(auto e, c.seek(bn));
+      while (e && has_prefix(e->first, bn)) {
+        const Address20 addr = Address20::from_view(e->first.subspan(8, 20));
+        const Bytes old(e->second.begin(), e->second.end());
+        IGRA_TRY_VOID(c.erase());
+        if (old.empty()) {
+          IGRA_TRY(bool existed, txn.erase(t::kPlainAccount, addr.view()));
+          (void)existed;
+        } else {
+          IGRA_TRY_VOID(txn.put(t::kPlainAccount, addr.view(), old));
+        }
+        IGRA_TRY(bool existed, txn.erase(t::kAccountHistory, t::with_block(Bytes(addr.begin(), addr.end()), b)));
+        (void)existed;
+        touched[addr];
+        IGRA_TRY(e, c.seek(bn));
+      }
+    }
+    // Block rows.
+    IGRA_TRY(auto idx, txn.get(t::kBlockIndexKeys, bn));
+    if (idx) {
+      const Bytes raw = copy(idx);
+      IGRA_TRY(auto outer, core::RlpReader::of_encoded_list(raw));
+      IGRA_TRY(auto txs, outer.read_list());
+      while (!txs.empty()) {
+        IGRA_TRY(auto h, txs.read_bytes());
+        IGRA_TRY(bool existed, txn.erase(t::kTxLookup, h));
+        (void)existed;
+      }
+      IGRA_TRY(auto addrs, outer.read_list());
+      while (!addrs.empty()) {
+        IGRA_TRY(auto a, addrs.read_bytes());
+        IGRA_TRY(bool existed, txn.erase(t::kLogAddressIndex, t::with_block(Bytes(a.begin(), a.end()), b)));
+        (void)existed;
+      }
+      IGRA_TRY(auto topics, outer.read_list());
+      while (!topics.empty()) {
+        IGRA_TRY(auto h, topics.read_bytes());
+        IGRA_TRY(bool existed, txn.erase(t::kLogTopicIndex, t::with_block(Bytes(h.begin(), h.end()), b)));
+        (void)existed;
+      }
+      IGRA_TRY(bool existed, txn.erase(t::kBlockIndexKeys, bn));
+      (void)existed;
+    }
+    for (auto table : {t::kStateRoot, t::kCanonicalHash, t::kHeader, t::kBody, t::kL1Origin, t::kCursorHistory}) {
+      IGRA_TRY(bool existed, txn.erase(table, bn));
+      (void)existed;
+    }
+    IGRA_TRY_VOID(erase_rows(txn, t::kReceipt, bn));
+    IGRA_TRY_VOID(erase_rows(txn, t::kDroppedTx, bn));
+  }
+
+  // Tries: set every touched key to its restored value (the trie is a function of its contents, so this
+  // reproduces the tries of block `target` exactly), then write all pending rows: trie_block = target.
+  BindTxn bind(tries_, txn);
+  IGRA_TRY(const Hash32 root, replay_into(*tries_, txn, touched, "unwind"));
+  if (root != target_root)
+    return core::make_error(core::ErrorCode::kInternal, "state db: unwind to " + std::to_string(target) +
+                                                            " produced a state root different from the stored one");
+  IGRA_TRY(auto rows, tries_->flush(txn, target));
+  (void)rows;
+
+  IGRA_TRY(auto cur, txn.get(t::kCursorHistory, t::block_key(target)));
+  if (cur) {
+    const Bytes c = copy(cur);
+    IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaCursor), c));
+  } else {
+    IGRA_TRY(bool existed, txn.erase(t::kMeta, core::as_bytes(t::kMetaCursor)));
+    (void)existed;
+  }
+  IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaHead), t::block_key(target)));
+  IGRA_TRY_VOID(txn.commit());
+  head_ = target;
+  tries_ = std::make_unique<TrieCache>();
+  tries_->trie_block = target;
+  return {};
+}
+
+core::Result<StateView> StateDb::view() {
+  StateView v;
+  IGRA_TRY(v.txn_, env_->begin_read());
+  IGRA_TRY(v.head_, read_head(v.txn_));
+  return v;
+}
+
+StateDbStats StateDb::stats() const {
+  StateDbStats s;
+  s.map_size = env_->map_size();
+  s.map_growths = growths_;
+  s.used_bytes = env_->used_bytes();
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// StateView: readers
+// ---------------------------------------------------------------------------------------------------------
+
+core::Result<std::uint64_t> StateView::first_block() {
+  IGRA_TRY(auto c, txn_.cursor(t::kStateRoot));
+  IGRA_TRY(auto e, c.first());
+  if (!e) return core::make_error(core::ErrorCode::kNotFound, "state db: no block stored");
+  return core::load_be<std::uint64_t>(e->first.data());
+}
+
+core::Result<void> StateView::check_block(std::uint64_t block) {
+  if (!head_ || block > *head_)
+    return core::make_error(core::ErrorCode::kNotFound, "state db: block " + std::to_string(block) + " is above the head");
+  IGRA_TRY(auto first, first_block());
+  if (block < first)
+    return core::make_error(core::ErrorCode::kNotFound, "state db: block " + std::to_string(block) +
+                                                            " is older than the first stored block " + std::to_string(first));
+  return {};
+}
+
+namespace {
+
+// Value of a key "after block N" from a history index and its changeset (tables.hpp, AccountHistory):
+// the changeset entry of the first change after N, else the current row.
+core::Result<Bytes> historical(Txn& txn, std::string_view history, std::string_view changeset, std::string_view plain,
+                               ByteView key, std::uint64_t block, std::uint64_t head) {
+  if (block < head) {
+    IGRA_TRY(auto c, txn.cursor(history));
+    IGRA_TRY(auto e, c.seek(t::with_block(Bytes(key.begin(), key.end()), block + 1)));
+    if (e && e->first.size() == key.size() + 8 && has_prefix(e->first, key)) {
+      const std::uint64_t b = core::load_be<std::uint64_t>(e->first.data() + key.size());
+      IGRA_TRY(auto v, txn.get(changeset, t::concat({t::block_key(b), key})));
+      if (!v) return core::make_error(core::ErrorCode::kInternal, "state db: history entry without changeset entry");
+      return copy(v);
+    }
+  }
+  IGRA_TRY(auto v, txn.get(plain, key));
+  return copy(v);
+}
+
+}  // namespace
+
+core::Result<std::optional<Account>> StateView::account(const Address20& addr, std::uint64_t block) {
+  IGRA_TRY_VOID(check_block(block));
+  IGRA_TRY(auto raw, historical(txn_, t::kAccountHistory, t::kAccountChangeSet, t::kPlainAccount, addr.view(), block, *head_));
+  if (raw.empty()) return std::optional<Account>();
+  IGRA_TRY(auto a, decode_account(raw));
+  return std::optional<Account>(a);
+}
+
+core::Result<core::uint256> StateView::balance(const Address20& addr, std::uint64_t block) {
+  IGRA_TRY(auto a, account(addr, block));
+  return a ? a->balance : core::uint256{};
+}
+
+core::Result<std::uint64_t> StateView::nonce(const Address20& addr, std::uint64_t block) {
+  IGRA_TRY(auto a, account(addr, block));
+  return a ? a->nonce : 0;
+}
+
+core::Result<core::uint256> StateView::storage(const Address20& addr, const Hash32& slot, std::uint64_t block) {
+  IGRA_TRY_VOID(check_block(block));
+  const Bytes key = t::concat({addr.view(), slot.view()});
+  IGRA_TRY(auto raw, historical(txn_, t::kStorageHistory, t::kStorageChangeSet, t::kPlainStorage, key, block, *head_));
+  return decode_storage_value(raw);
+}
+
+core::Result<std::optional<Bytes>> StateView::code_by_hash(const Hash32& hash) {
+  if (hash == kEmptyCodeHash) return std::optional<Bytes>(Bytes{});
+  IGRA_TRY(auto v, txn_.get(t::kCode, hash.view()));
+  if (!v) return std::optional<Bytes>();
+  return std::optional<Bytes>(copy(v));
+}
+
+core::Result<Bytes> StateView::code(const Address20& addr, std::uint64_t block) {
+  IGRA_TRY(auto a, account(addr, block));
+  if (!a) return Bytes{};
+  IGRA_TRY(auto c, code_by_hash(a->code_hash));
+  if (!c) return core::make_error(core::ErrorCode::kInternal, "state db: code of an account is missing");
+  return std::move(*c);
+}
+
+core::Result<Hash32> StateView::state_root(std::uint64_t block) {
+  IGRA_TRY(auto v, txn_.get(t::kStateRoot, t::block_key(block)));
+  if (!v) return core::make_error(core::ErrorCode::kNotFound, "state db: block " + std::to_string(block) + " is not stored");
+  return Hash32::from_view(*v);
+}
+
+core::Result<AccountProof> StateView::proof(const Address20& addr, const std::vector<Hash32>& slots, std::uint64_t block) {
+  IGRA_TRY_VOID(check_block(block));
+  if (*head_ - block > kMaxProofDepth)
+    return core::make_error(core::ErrorCode::kOutOfRange, "state db: proofs are kept for the newest " +
+                                                              std::to_string(kMaxProofDepth) + " blocks only");
+  IGRA_TRY(const Hash32 expected_root, state_root(block));
+  // The stored rows hold the tries of block T (Meta trie_block). Every key that differs between block T
+  // and `block` was changed by a block in (min, max]; set those keys to their values at `block`.
+  IGRA_TRY(auto trie_block, read_trie_block(txn_));
+  const std::uint64_t rows_at = trie_block ? *trie_block : *head_;
+  LmdbNodeStore account_store(txn_, t::kAccountTrie, {});
+  IncrementalTrie account_trie(&account_store);
+  const Hash32 haddr = core::keccak256(addr.view());
+  LmdbNodeStore storage_store(txn_, t::kStorageTrie, haddr.view());
+  IncrementalTrie storage_trie(&storage_store);
+  if (block != rows_at) {
+    const std::uint64_t lo = std::min(block, rows_at), hi = std::max(block, rows_at);
+    IGRA_TRY(auto touched, changed_keys(txn_, lo + 1, hi));
+    for (const auto& [a, slots] : touched) {
+      IGRA_TRY(auto raw, historical(txn_, t::kAccountHistory, t::kAccountChangeSet, t::kPlainAccount, a.view(),
+                                    block, *head_));
+      IGRA_TRY_VOID(account_trie.put(core::keccak256(a.view()).view(), raw));
+      if (a != addr) continue;
+      for (const auto& s : slots) {
+        const Bytes key = t::concat({a.view(), s.view()});
+        IGRA_TRY(auto word, historical(txn_, t::kStorageHistory, t::kStorageChangeSet, t::kPlainStorage, key,
+                                       block, *head_));
+        IGRA_TRY_VOID(storage_trie.put(core::keccak256(s.view()).view(), word));
+      }
+    }
+  }
+  AccountProof out;
+  out.address = addr;
+  IGRA_TRY(out.state_root, account_trie.root_hash());
+  if (out.state_root != expected_root)
+    return core::make_error(core::ErrorCode::kInternal, "state db: rebuilt trie of block " + std::to_string(block) +
+                                                            " does not match its stored root");
+  IGRA_TRY(out.account_proof, account_trie.prove(haddr.view()));
+  IGRA_TRY(out.account, account(addr, block));
+  IGRA_TRY(out.storage_root, storage_trie.root_hash());
+  const Hash32 expected_storage = out.account ? out.account->storage_root : kEmptyTrieRoot;
+  if (out.storage_root != expected_storage)
+    return core::make_error(core::ErrorCode::kInternal, "state db: rebuilt storage trie does not match the account");
+  for (const auto& s : slots) {
+    StorageProof sp;
+    sp.slot = s;
+    IGRA_TRY(sp.value, storage(addr, s, block));
+    IGRA_TRY(sp.proof, storage_trie.prove(core::keccak256(s.view()).view()));
+    out.storage.push_back(std::move(sp));
+  }
+  return out;
+}
+
+core::Result<std::optional<Hash32>> StateView::canonical_hash(std::uint64_t block) {
+  IGRA_TRY(auto v, txn_.get(t::kCanonicalHash, t::block_key(block)));
+  if (!v) return std::optional<Hash32>();
+  return std::optional<Hash32>(Hash32::from_view(*v));
+}
+
+namespace {
+core::Result<std::optional<Bytes>> get_opt(Txn& txn, std::string_view table, ByteView key) {
+  IGRA_TRY(auto v, txn.get(table, key));
+  if (!v) return std::optional<Bytes>();
+  return std::optional<Bytes>(copy(v));
+}
+
+core::Result<std::vector<std::uint64_t>> index_blocks(Txn& txn, std::string_view table, ByteView key,
+                                                      std::uint64_t from, std::uint64_t to) {
+  std::vector<std::uint64_t> out;
+  IGRA_TRY(auto c, txn.cursor(table));
+  IGRA_TRY(auto e, c.seek(t::with_block(Bytes(key.begin(), key.end()), from)));
+  while (e && e->first.size() == key.size() + 8 && has_prefix(e->first, key)) {
+    const std::uint64_t b = core::load_be<std::uint64_t>(e->first.data() + key.size());
+    if (b > to) break;
+    out.push_back(b);
+    IGRA_TRY(e, c.next());
+  }
+  return out;
+}
+}  // namespace
+
+core::Result<std::optional<Bytes>> StateView::header(std::uint64_t block) { return get_opt(txn_, t::kHeader, t::block_key(block)); }
+core::Result<std::optional<Bytes>> StateView::body(std::uint64_t block) { return get_opt(txn_, t::kBody, t::block_key(block)); }
+core::Result<std::optional<Bytes>> StateView::l1_origin(std::uint64_t block) { return get_opt(txn_, t::kL1Origin, t::block_key(block)); }
+core::Result<std::optional<Bytes>> StateView::derivation_cursor() { return get_opt(txn_, t::kMeta, core::as_bytes(t::kMetaCursor)); }
+
+core::Result<std::vector<Bytes>> StateView::receipts(std::uint64_t block) {
+  std::vector<Bytes> out;
+  const Bytes bn = t::block_key(block);
+  IGRA_TRY(auto c, txn_.cursor(t::kReceipt));
+  IGRA_TRY(auto e, c.seek(bn));
+  while (e && has_prefix(e->first, bn)) { out.emplace_back(e->second.begin(), e->second.end()); IGRA_TRY(e, c.next()); }
+  return out;
+}
+
+core::Result<std::optional<TxLocation>> StateView::tx_location(const Hash32& tx_hash) {
+  IGRA_TRY(auto v, txn_.get(t::kTxLookup, tx_hash.view()));
+  if (!v) return std::optional<TxLocation>();
+  if (v->size() != 12) return core::make_error(core::ErrorCode::kInternal, "state db: corrupt tx lookup row");
+  return std::optional<TxLocation>(TxLocation{core::load_be<std::uint64_t>(v->data()), core::load_be<std::uint32_t>(v->data() + 8)});
+}
+
+core::Result<std::vector<std::uint64_t>> StateView::log_blocks_by_address(const Address20& addr, std::uint64_t from, std::uint64_t to) {
+  return index_blocks(txn_, t::kLogAddressIndex, addr.view(), from, to);
+}
+core::Result<std::vector<std::uint64_t>> StateView::log_blocks_by_topic(const Hash32& topic, std::uint64_t from, std::uint64_t to) {
+  return index_blocks(txn_, t::kLogTopicIndex, topic.view(), from, to);
+}
+
+core::Result<std::vector<std::pair<Hash32, std::string>>> StateView::dropped_txs(std::uint64_t block) {
+  std::vector<std::pair<Hash32, std::string>> out;
+  const Bytes bn = t::block_key(block);
+  IGRA_TRY(auto c, txn_.cursor(t::kDroppedTx));
+  IGRA_TRY(auto e, c.seek(bn));
+  while (e && has_prefix(e->first, bn)) { out.emplace_back(Hash32::from_view(e->first.subspan(8, 32)), std::string(e->second.begin(), e->second.end())); IGRA_TRY(e, c.next()); }
+  return out;
+}
+
+core::Result<std::vector<std::pair<Address20, Account>>> StateView::all_accounts() {
+  std::vector<std::pair<Address20, Account>> out;
+  IGRA_TRY(auto c, txn_.cursor(t::kPlainAccount));
+  IGRA_TRY(auto e, c.first());
+  while (e) {
+    IGRA_TRY(auto a, decode_account(e->second));
+    out.emplace_back(Address20::from_view(e->first), a);
+    IGRA_TRY(e, c.next());
+  }
+  return out;
+}
+
+core::Result<std::vector<std::pair<Hash32, core::uint256>>> StateView::all_storage(const Address20& addr) {
+  std::vector<std::pair<Hash32, core::uint256>> out;
+  IGRA_TRY(auto c, txn_.cursor(t::kPlainStorage));
+  IGRA_TRY(auto e, c.seek(addr.view()));
+  while (e && has_prefix(e->first, addr.view())) {
+    IGRA_TRY(auto v, decode_storage_value(e->second));
+    out.emplace_back(Hash32::from_view(e->first.subspan(20, 32)), v);
+    IGRA_TRY(e, c.next());
+  }
+  return out;
+}
+
+}  // namespace igra::state
