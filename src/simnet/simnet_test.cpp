@@ -116,8 +116,8 @@ TEST(Simnet, RealTimeModeMinesAtTheConfiguredRate) {
 namespace igra::simnet {
 namespace {
 
-// A long run at mainnet parameters (k = 124, 10 BPS, 4 miners, 300 ms delay): checks that block processing
-// stays fast as the DAG grows (no quadratic behaviour in reachability, tips or the UTXO cursor).
+// A long run at mainnet parameters (k = 124, 10 BPS, 4 miners, 300 ms delay): 50,000 blocks stay consistent, and
+// the printed per-10k rates show whether processing stays fast as the DAG grows (no quadratic behaviour).
 TEST(Simnet, LongRunStaysFast) {
   SimnetConfig cfg;
   cfg.seed = 21;
@@ -133,8 +133,9 @@ TEST(Simnet, LongRunStaysFast) {
     last = rate;
     std::printf("blocks %d0k..%d0k: %.0f blocks/s\n", round, round + 1, rate);
   }
-  EXPECT_GT(last, first / 3);
-  EXPECT_GT(last, 2000);
+  // Rates are printed, not asserted (tests never assert timings); bench/simnet_bench measures them.
+  (void)first;
+  (void)last;
   sim.with_consensus([](Consensus& c) {
     EXPECT_EQ(c.dag().size(), 50'001u);
     // DAA score of the sink = number of blocks in its past, minus genesis (all blocks are merged eventually).
@@ -253,10 +254,17 @@ TEST(Simnet, FastModeThreadCanBeStopped) {
   SimnetConfig cfg;
   Simnet sim(cfg);
   sim.start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const std::size_t mid = sim.with_consensus([](Consensus& c) { return c.dag().size(); });
+  // Waits (without a time limit on progress: tests never assert speed) until the thread has mined a few blocks.
+  std::size_t mid = 0;
+  while ((mid = sim.with_consensus([](Consensus& c) { return c.dag().size(); })) < 20)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   sim.stop();
-  EXPECT_GT(mid, 100u);
+  const std::size_t after_stop = sim.with_consensus([](Consensus& c) { return c.dag().size(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Stopped means stopped: no block is added once stop() has returned.
+  EXPECT_EQ(sim.with_consensus([](Consensus& c) { return c.dag().size(); }), after_stop);
+  EXPECT_GE(after_stop, mid);
+  EXPECT_FALSE(sim.running());
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 // Consensus throughput with real signed transactions: blocks of up to 300 P2PK transfers (3,000 tx/s at 10 BPS).
-// Prints the rate reached in fast mode; the assertion only checks that the transactions are accepted and that the
-// simulator keeps well above 10 blocks/s with this load (the real-time target).
+// Prints the rate reached in fast mode; the assertions check that the transactions are offered and accepted.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -93,7 +92,7 @@ TEST(SimnetThroughput, ThreeHundredSignedTxsPerBlock) {
               kBlocks, s, wallet_s, kBlocks / node_s, txs / node_s, txs, accepted);
   EXPECT_GT(txs, kBlocks * kTxsPerBlock / 2);
   EXPECT_GT(accepted, txs);
-  EXPECT_GT(kBlocks / node_s, 10.0);
+  // The rate is printed, not asserted (tests never assert timings); bench/simnet_realtime_bench measures it.
 }
 
 }  // namespace
