@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   std::uint64_t coinbase_maturity = 1000;
   bool no_mining = false;
   std::string arrivals = "poisson";
+  std::string mempool_policy = "kaspad";
   app.add_option("--listen", listen, "gRPC listen address host:port (port 0: any free port)")
       ->capture_default_str();
   app.add_option("--bps", bps, "blocks per second produced by all miners together (Poisson process)")
@@ -86,6 +87,12 @@ int main(int argc, char** argv) {
                  "1/--bps apart (the long-run rate without sampling noise)")
       ->capture_default_str()
       ->check(CLI::IsMember({"poisson", "regular"}));
+  app.add_option("--mempool-policy", mempool_policy,
+                 "kaspad: the standardness and relay-fee rules of current kaspad releases (2.x: 100 sompi per gram of "
+                 "max(compute mass, transient mass / 2), no dust rule); crescendo: the v1.x rules (1 sompi per gram "
+                 "of compute mass, dust and script-size limits)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"kaspad", "crescendo"}));
   app.add_flag("--no-mining", no_mining,
                "do not mine on a schedule: blocks come only from SubmitBlock (an external miner driving "
                "GetBlockTemplate) and from the SimnetMine control call");
@@ -113,6 +120,8 @@ int main(int argc, char** argv) {
   cfg.simnet.consensus.ghostdag.k = k;
   cfg.simnet.consensus.ghostdag.mergeset_size_limit = 2 * static_cast<std::size_t>(k);
   cfg.simnet.consensus.coinbase_maturity = coinbase_maturity;
+  cfg.mempool.policy = mempool_policy == "kaspad" ? simnet::StandardnessPolicy::toccata_rules()
+                                                  : simnet::StandardnessPolicy::crescendo();
   std::vector<kaspa::ScriptPublicKey> scripts;
   for (const auto& a : coinbase_addresses) {
     auto addr = kaspa::decode_address(a);

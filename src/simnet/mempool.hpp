@@ -10,7 +10,7 @@
 // Messages (rusty-kaspa RuleError wording; the RPC layer adds its "Rejected transaction <id>: " prefix):
 //   "transaction <id> is already in the mempool"
 //   "transaction <id> was already accepted by the consensus"
-//   "transaction <id> is an orphan where orphan is disallowed: missing UTXO entry for outpoint <txid>:<i>"
+//   "transaction <id> is an orphan where orphan is disallowed" (kaspad 2.1 wording, no detail)
 //   "output (<txid>, <i>) already spent by transaction <id> in the memory pool"
 //   "one of the transaction inputs spends an immature UTXO: <TxRuleError>"
 //   "replace by fee found no double spending transaction in the mempool"

@@ -18,7 +18,8 @@ namespace {
 std::string hex(const core::Hash32& h) { return core::to_hex(h); }
 
 core::Error block_not_found(const core::Hash32& h) {
-  return core::make_error(core::ErrorCode::kNotFound, "Block " + hex(h) + " not found");
+  // kaspad 2.1's wording (seen over gRPC against a real node).
+  return core::make_error(core::ErrorCode::kNotFound, "cannot find header " + hex(h));
 }
 
 krpc::RpcTransaction mempool_rpc_tx(const MempoolEntry& e) {

@@ -246,7 +246,7 @@ TEST_F(SimnetNodeRpc, ServerInfoAndChainQueriesAgreeWithTheSimnet) {
   unknown.bytes.fill(0xee);
   auto missing = client_->get_block(unknown, false);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(krpc::rpc_error_message(missing.error()), "Block " + core::to_hex(unknown) + " not found");
+  EXPECT_EQ(krpc::rpc_error_message(missing.error()), "cannot find header " + core::to_hex(unknown));
 
   auto fee = client_->get_fee_estimate();
   ASSERT_TRUE(fee.ok());

@@ -301,6 +301,13 @@ class L1Suite : public ::testing::Test {
     return {};
   }
 
+  // The relay fee current kaspad requires (100 sompi per gram of max(compute, transient / 2)) for a 1-in-1-out
+  // P2PK spend with this payload, times `factor`.
+  std::uint64_t relay_fee(const krpc::UtxosByAddressesEntry& in, const core::Bytes& payload, std::uint64_t factor = 1) {
+    auto probe = spend(in, 0, payload);
+    return factor * kaspa::minimum_relay_fee_toccata(kaspa::calc_non_contextual_masses(probe));
+  }
+
   // A signed transaction spending `in` to the wallet itself (minus fee) with a payload.
   kaspa::Transaction spend(const krpc::UtxosByAddressesEntry& in, std::uint64_t fee, core::Bytes payload) {
     kaspa::Transaction tx;
@@ -443,7 +450,13 @@ TEST_F(L1Suite, PayloadTransactionIsAcceptedWithItsNotifications) {
 
   core::Bytes payload(40);
   for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::uint8_t>(0x90 + i);
-  const std::uint64_t fee = 5000;
+  const std::uint64_t fee = relay_fee(in, payload);
+  // Below the relay fee: not standard, rejected with the node's reason.
+  auto cheap = client().submit_transaction(spend(in, fee / 10, payload));
+  ASSERT_FALSE(cheap.ok());
+  EXPECT_NE(krpc::rpc_error_message(cheap.error()).find("under the required amount"), std::string::npos)
+      << krpc::rpc_error_message(cheap.error());
+  std::fprintf(stderr, "[low fee] %s\n", krpc::rpc_error_message(cheap.error()).c_str());
   auto tx = spend(in, fee, payload);
   const auto want_id = kaspa::transaction_id(tx);
   s().utxos.clear();
@@ -493,17 +506,25 @@ TEST_F(L1Suite, PayloadTransactionIsAcceptedWithItsNotifications) {
   EXPECT_TRUE(has_new);
   EXPECT_FALSE(has_old);
 
-  // The block that contains the transaction carries it byte for byte (payload included).
-  auto blocks = client().get_blocks(std::nullopt, true, true);
-  ASSERT_TRUE(blocks.ok()) << blocks.error().message;
+  // The block that contains the transaction is in the accepting block's mergeset and carries it byte for byte
+  // (payload included).
+  auto acc = client().get_block(*accepting, false);
+  ASSERT_TRUE(acc.ok()) << acc.error().message;
+  ASSERT_TRUE(acc->verbose_data.has_value());
+  std::vector<core::Hash32> mergeset = acc->verbose_data->merge_set_blues_hashes;
+  mergeset.insert(mergeset.end(), acc->verbose_data->merge_set_reds_hashes.begin(),
+                  acc->verbose_data->merge_set_reds_hashes.end());
   bool found = false;
-  for (const auto& b : blocks->blocks)
-    for (const auto& t : b.transactions)
+  for (const auto& h : mergeset) {
+    auto b = client().get_block(h, true);
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    for (const auto& t : b->transactions)
       if (kaspa::transaction_id(t.transaction) == want_id) {
         found = true;
         EXPECT_EQ(t.transaction.payload, payload);
         EXPECT_EQ(t.transaction.inputs.size(), 1u);
       }
+  }
   EXPECT_TRUE(found);
 
   // A second spend of the same outpoint is rejected with a message.
@@ -516,11 +537,11 @@ TEST_F(L1Suite, PayloadTransactionIsAcceptedWithItsNotifications) {
 
 TEST_F(L1Suite, ReplacementByFeeSwapsTheMempoolTransaction) {
   const auto in = mature_utxo();
-  auto first = spend(in, 3000, {0x01});
+  auto first = spend(in, relay_fee(in, {0x01}), {0x01});
   auto id1 = client().submit_transaction(first);
   ASSERT_TRUE(id1.ok()) << id1.error().message;
   // The same input again, without replacement: a double spend in the mempool.
-  auto second = spend(in, 9000, {0x02});
+  auto second = spend(in, relay_fee(in, {0x02}, 3), {0x02});
   auto plain = client().submit_transaction(second);
   ASSERT_FALSE(plain.ok());
   std::fprintf(stderr, "[mempool double spend] %s\n", krpc::rpc_error_message(plain.error()).c_str());
@@ -570,7 +591,14 @@ TEST_F(L1Suite, RpcErrorsCarryTheNodesMessage) {
 
 TEST_F(L1Suite, ReorgReachesTheClientInOrder) {
   if (kaspad()) GTEST_SKIP() << "forcing a reorg on one kaspad needs a second node; covered against kaspa-simnet";
-  ASSERT_TRUE(s().miner->mine(6).ok());
+  auto pre = s().miner->mine(6);
+  ASSERT_TRUE(pre.ok());
+  // Let the notifications of these blocks arrive before clearing, so only the reorg's remain.
+  ASSERT_TRUE(s().vcc.wait_until([&](const auto& v) {
+    for (const auto& n : v)
+      if (!n.added_chain_block_hashes.empty() && n.added_chain_block_hashes.back() == pre->back()) return true;
+    return false;
+  }));
   s().vcc.clear();
   auto change = client().simnet_reorg(3, false);
   ASSERT_TRUE(change.ok()) << change.error().message;
