@@ -167,6 +167,120 @@ Hash32 block_hash_of(std::uint64_t n) {
   return core::keccak256(core::as_bytes(std::to_string(n)));
 }
 
+// The outcome of one (test, fork, post entry): post-state root, logs hash and, for an invalid
+// transaction, the error of our state transition.
+struct CaseOutcome {
+  Hash32 root;
+  Hash32 logs_hash;
+  std::optional<std::string> error;  // invalid transaction: our message ("NAME: detail")
+  evm::StatusCode status = evm::StatusCode::kSuccess;
+  std::uint64_t gas_used = 0;
+  int needs_precompile = 0;
+};
+
+CaseOutcome execute_case(const json& t, const std::string& fork, evm::Revision rev, const json& post, bool trace,
+                         const std::string& label) {
+  const json& env = t.at("env");
+  evm::InMemoryState pre = load_pre(t.at("pre"));
+  evm::BlockEnv block;
+  block.number = u64(env.at("currentNumber"));
+  block.timestamp = u64(env.at("currentTimestamp"));
+  block.gas_limit = u64(env.at("currentGasLimit"));
+  block.coinbase = fixed<20>(env.at("currentCoinbase"));
+  if (env.contains("currentBaseFee")) block.base_fee = u256(env.at("currentBaseFee"));
+  block.prevrandao = env.contains("currentRandom") ? u256(env.at("currentRandom")) : u256(env.at("currentDifficulty"));
+  if (t.contains("config") && t.at("config").contains("chainid")) block.chain_id = u256(t.at("config").at("chainid"));
+  std::uint64_t fraction = chain::blob_schedule(rev).update_fraction;
+  if (t.contains("config") && t.at("config").contains("blobSchedule") && t.at("config").at("blobSchedule").contains(fork))
+    fraction = u64(t.at("config").at("blobSchedule").at(fork).at("baseFeeUpdateFraction"));
+  const std::uint64_t excess = env.contains("currentExcessBlobGas") ? u64(env.at("currentExcessBlobGas")) : 0;
+  block.blob_base_fee = chain::blob_base_fee(excess, fraction);
+  block.block_hash = block_hash_of;
+
+  const chain::Transaction tx = build_tx(t.at("transaction"), post.at("indexes"));
+  const Address20 sender = fixed<20>(t.at("transaction").at("sender"));
+
+  evm::State state(pre);
+  JsonTracer tracer;
+  if (trace) std::fprintf(stderr, "# %s\n", label.c_str());
+  auto res = chain::apply_transaction(state, block, rev, tx, sender, {}, trace ? &tracer : nullptr);
+  CaseOutcome out;
+  std::vector<evm::Log> logs;
+  if (!res) {
+    state.discard_transaction();
+    out.error = res.error().message;
+  } else {
+    logs = res->logs;
+    out.status = res->status;
+    out.gas_used = res->gas_used;
+    out.needs_precompile = res->needs_precompile;
+  }
+  evm::InMemoryState post_state = pre;
+  state.commit_to(post_state);
+  out.root = chain::state_root(post_state);
+  out.logs_hash = chain::logs_hash(logs);
+  return out;
+}
+
+// The EEST exception name for one of our transaction errors ("NAME: detail" -> "TransactionException.NAME").
+std::string exception_name(const std::string& message) {
+  const std::string name = message.substr(0, message.find(':'));
+  const bool upper = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  return upper ? "TransactionException." + name : "TransactionException.UNKNOWN: " + message;
+}
+
+std::optional<json> read_json(const std::filesystem::path& path, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return json::parse(ss.str());
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return std::nullopt;
+  }
+}
+
+// --fill: executes every case of the file and writes our results into its post entries (hash, logs and
+// expectException for invalid transactions), for a differential run against another client.
+bool fill_file(const std::filesystem::path& path, bool trace) {
+  std::string err;
+  auto doc = read_json(path, &err);
+  if (!doc) {
+    std::fprintf(stderr, "%s: JSON parse error: %s\n", path.c_str(), err.c_str());
+    return false;
+  }
+  bool ok = true;
+  for (auto& [test_name, t] : doc->items()) {
+    if (!t.contains("post") || !t.contains("env")) continue;
+    for (auto& [fork, entries] : t.at("post").items()) {
+      const auto rev = fork_revision(fork);
+      if (!rev) continue;
+      for (std::size_t idx = 0; idx < entries.size(); ++idx) {
+        json& post = entries.at(idx);
+        const std::string label = test_name + " [" + fork + " #" + std::to_string(idx) + "]";
+        try {
+          const CaseOutcome o = execute_case(t, fork, *rev, post, trace, label);
+          post["hash"] = core::to_hex(o.root, true);
+          post["logs"] = core::to_hex(o.logs_hash, true);
+          if (o.error)
+            post["expectException"] = exception_name(*o.error);
+          else
+            post.erase("expectException");
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "%s: fixture error: %s\n", label.c_str(), e.what());
+          ok = false;
+        }
+      }
+    }
+  }
+  std::ofstream outf(path, std::ios::binary | std::ios::trunc);
+  outf << doc->dump(1);
+  return ok && static_cast<bool>(outf);
+}
+
 void run_file(const std::filesystem::path& path, const std::optional<std::string>& fork_filter, bool trace,
               std::vector<CaseResult>& out) {
   std::ifstream in(path, std::ios::binary);
@@ -197,55 +311,21 @@ void run_file(const std::filesystem::path& path, const std::optional<std::string
         }
         try {
           const json& post = entries.at(idx);
-          const json& env = t.at("env");
-          evm::InMemoryState pre = load_pre(t.at("pre"));
-          evm::BlockEnv block;
-          block.number = u64(env.at("currentNumber"));
-          block.timestamp = u64(env.at("currentTimestamp"));
-          block.gas_limit = u64(env.at("currentGasLimit"));
-          block.coinbase = fixed<20>(env.at("currentCoinbase"));
-          if (env.contains("currentBaseFee")) block.base_fee = u256(env.at("currentBaseFee"));
-          block.prevrandao = env.contains("currentRandom") ? u256(env.at("currentRandom")) : u256(env.at("currentDifficulty"));
-          if (t.contains("config") && t.at("config").contains("chainid")) block.chain_id = u256(t.at("config").at("chainid"));
-          std::uint64_t fraction = chain::blob_schedule(*rev).update_fraction;
-          if (t.contains("config") && t.at("config").contains("blobSchedule") &&
-              t.at("config").at("blobSchedule").contains(fork))
-            fraction = u64(t.at("config").at("blobSchedule").at(fork).at("baseFeeUpdateFraction"));
-          const std::uint64_t excess = env.contains("currentExcessBlobGas") ? u64(env.at("currentExcessBlobGas")) : 0;
-          block.blob_base_fee = chain::blob_base_fee(excess, fraction);
-          block.block_hash = block_hash_of;
-
-          const chain::Transaction tx = build_tx(t.at("transaction"), post.at("indexes"));
-          const Address20 sender = fixed<20>(t.at("transaction").at("sender"));
-
-          evm::State state(pre);
-          JsonTracer tracer;
-          if (trace) std::fprintf(stderr, "# %s\n", cr.name.c_str());
-          auto res = chain::apply_transaction(state, block, *rev, tx, sender, {}, trace ? &tracer : nullptr);
-          std::vector<evm::Log> logs;
-          if (!res) {
-            state.discard_transaction();
-          } else {
-            logs = res->logs;
-            cr.needs_precompile = res->needs_precompile;
-          }
-          evm::InMemoryState post_state = pre;
-          state.commit_to(post_state);
-          const Hash32 root = chain::state_root(post_state);
-          const Hash32 lh = chain::logs_hash(logs);
+          const CaseOutcome o = execute_case(t, fork, *rev, post, trace, cr.name);
+          cr.needs_precompile = o.needs_precompile;
           const bool expect_exc = post.contains("expectException");
           std::string reason;
-          if (expect_exc && res)
+          if (expect_exc && !o.error)
             reason = "expected exception " + post.at("expectException").get<std::string>() + " but tx was valid (status " +
-                     evm::status_name(res->status) + ")";
-          else if (!expect_exc && !res)
-            reason = "unexpected invalid tx: " + res.error().message;
-          else if (root != hash_of(post.at("hash")))
-            reason = "state root " + core::to_hex(root, true) + " != expected " + post.at("hash").get<std::string>() +
-                     (res ? std::string(" (status ") + evm::status_name(res->status) + ", gas used " +
-                                std::to_string(res->gas_used) + ")"
-                          : std::string(" (invalid tx: ") + res.error().message + ")");
-          else if (post.contains("logs") && lh != hash_of(post.at("logs")))
+                     evm::status_name(o.status) + ")";
+          else if (!expect_exc && o.error)
+            reason = "unexpected invalid tx: " + *o.error;
+          else if (o.root != hash_of(post.at("hash")))
+            reason = "state root " + core::to_hex(o.root, true) + " != expected " + post.at("hash").get<std::string>() +
+                     (!o.error ? std::string(" (status ") + evm::status_name(o.status) + ", gas used " +
+                                     std::to_string(o.gas_used) + ")"
+                               : std::string(" (invalid tx: ") + *o.error + ")");
+          else if (post.contains("logs") && o.logs_hash != hash_of(post.at("logs")))
             reason = "logs hash mismatch";
           cr.passed = reason.empty();
           cr.reason = std::move(reason);
@@ -268,10 +348,14 @@ int main(int argc, char** argv) {
   unsigned jobs = 1;
   bool trace = false;
   bool verbose = false;
+  bool fill = false;
   app.add_option("--fork", fork, "Run only this fork (Cancun, Prague); default: every fork in the files");
   app.add_option("-j,--jobs", jobs, "Worker threads")->check(CLI::Range(1u, 256u));
   app.add_flag("--trace", trace, "EIP-3155-style per-instruction trace on stderr (use with one file and -j1)");
   app.add_flag("-v,--verbose", verbose, "Print every case");
+  app.add_flag("--fill", fill,
+               "Write our post-state root, logs hash and exception (invalid tx) into each post entry of the "
+               "given files, in place (differential testing); exit 1 on a fixture error");
   app.add_option("paths", paths, "Fixture files or folders (searched recursively)")->required();
   CLI11_PARSE(app, argc, argv);
 
@@ -286,6 +370,11 @@ int main(int argc, char** argv) {
   }
   std::sort(files.begin(), files.end());
   const std::optional<std::string> fork_filter = fork.empty() ? std::nullopt : std::optional<std::string>(fork);
+  if (fill) {
+    bool ok = true;
+    for (const auto& f : files) ok = fill_file(f, trace) && ok;
+    return ok ? 0 : 1;
+  }
 
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::vector<CaseResult>> results(files.size());

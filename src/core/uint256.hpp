@@ -66,7 +66,20 @@ constexpr std::uint64_t mac(std::uint64_t a, std::uint64_t b, std::uint64_t c, s
 }  // namespace uint256_detail
 
 class uint256 {
+  // Big-endian <-> native for one 64-bit word (a byte swap on little-endian hosts).
+  static constexpr std::uint64_t to_big_endian64(std::uint64_t v) noexcept {
+    if constexpr (std::endian::native == std::endian::little) return __builtin_bswap64(v);
+    return v;
+  }
+
  public:
+  // The big-endian 64-bit word at p (unaligned).
+  static std::uint64_t load_be64(const std::uint8_t* p) noexcept {
+    std::uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    return to_big_endian64(v);
+  }
+
   using Limbs = std::array<std::uint64_t, 4>;
 
   constexpr uint256() noexcept = default;
@@ -108,6 +121,8 @@ class uint256 {
   // 32-byte big-endian conversions.
   static constexpr uint256 load_be(const std::uint8_t* p) noexcept {
     uint256 r;
+    if (!std::is_constant_evaluated())  // four byte-swapped 64-bit loads, straight into the result
+      return from_limbs(load_be64(p + 24), load_be64(p + 16), load_be64(p + 8), load_be64(p));
     for (int i = 0; i < 4; ++i) {
       std::uint64_t v = 0;
       for (int j = 0; j < 8; ++j) v = (v << 8) | p[8 * (3 - i) + j];
@@ -117,6 +132,15 @@ class uint256 {
   }
   static uint256 load_be(const FixedBytes<32>& b) noexcept { return load_be(b.data()); }
   constexpr void store_be(std::uint8_t* out) const noexcept {
+    if (!std::is_constant_evaluated()) {
+      const std::uint64_t v0 = to_big_endian64(w_[0]), v1 = to_big_endian64(w_[1]), v2 = to_big_endian64(w_[2]),
+                          v3 = to_big_endian64(w_[3]);
+      __builtin_memcpy(out, &v3, 8);
+      __builtin_memcpy(out + 8, &v2, 8);
+      __builtin_memcpy(out + 16, &v1, 8);
+      __builtin_memcpy(out + 24, &v0, 8);
+      return;
+    }
     for (int i = 0; i < 4; ++i)
       for (int j = 0; j < 8; ++j) out[8 * (3 - i) + j] = static_cast<std::uint8_t>(w_[i] >> (56 - 8 * j));
   }
@@ -222,8 +246,10 @@ constexpr std::array<std::uint64_t, 8> mul_wide(const uint256& x, const uint256&
   const auto& a = x.limbs();
   const auto& b = y.limbs();
   std::array<std::uint64_t, 8> r{};
+#pragma GCC unroll 4
   for (int i = 0; i < 4; ++i) {
     std::uint64_t carry = 0;
+#pragma GCC unroll 4
     for (int j = 0; j < 4; ++j) {
       U128 t = static_cast<U128>(a[i]) * b[j] + r[i + j] + carry;
       r[i + j] = static_cast<std::uint64_t>(t);
@@ -255,27 +281,21 @@ constexpr uint256 operator~(const uint256& a) noexcept {
 // ---- shifts (any amount; >= 256 gives 0, or sign fill for sar) ----
 
 namespace uint256_detail {
+// Branch-free limb shifts over a zero-extended copy (the (v << 1) << (63 - s) form avoids the undefined
+// shift by 64 when s == 0).
 constexpr uint256 shl(const uint256& x, unsigned n) noexcept {
   if (n >= 256) return {};
   const unsigned q = n / 64, s = n % 64;
-  uint256 r;
-  for (unsigned i = q; i < 4; ++i) {
-    std::uint64_t v = x.limb(i - q) << s;
-    if (s != 0 && i > q) v |= x.limb(i - q - 1) >> (64 - s);
-    r.limb(i) = v;
-  }
-  return r;
+  const std::uint64_t w[8] = {0, 0, 0, 0, x.limb(0), x.limb(1), x.limb(2), x.limb(3)};
+  const auto limb = [&](unsigned i) { return (w[i + 4 - q] << s) | ((w[i + 3 - q] >> 1) >> (63 - s)); };
+  return uint256::from_limbs(limb(0), limb(1), limb(2), limb(3));
 }
 constexpr uint256 shr(const uint256& x, unsigned n) noexcept {
   if (n >= 256) return {};
   const unsigned q = n / 64, s = n % 64;
-  uint256 r;
-  for (unsigned i = 0; i + q < 4; ++i) {
-    std::uint64_t v = x.limb(i + q) >> s;
-    if (s != 0 && i + q + 1 < 4) v |= x.limb(i + q + 1) << (64 - s);
-    r.limb(i) = v;
-  }
-  return r;
+  const std::uint64_t w[8] = {x.limb(0), x.limb(1), x.limb(2), x.limb(3), 0, 0, 0, 0};
+  const auto limb = [&](unsigned i) { return (w[i + q] >> s) | ((w[i + q + 1] << 1) << (63 - s)); };
+  return uint256::from_limbs(limb(0), limb(1), limb(2), limb(3));
 }
 // Any integral shift amount mapped to [0, 256]; negative or >= 256 amounts give 256.
 template <std::integral T>
@@ -346,9 +366,18 @@ constexpr uint256 byte(const uint256& i, const uint256& x) noexcept {
 // EVM SIGNEXTEND: extends the sign of the (b+1)-byte value in the low bytes of x; x unchanged when b >= 31.
 constexpr uint256 signextend(const uint256& b, const uint256& x) noexcept {
   if (!b.fits_uint64() || b.low64() >= 31) return x;
-  const unsigned sign_bit = 8 * static_cast<unsigned>(b.low64()) + 7;
-  const uint256 mask = (uint256(1) << (sign_bit + 1)) - 1;
-  return x.bit(sign_bit) ? (x | ~mask) : (x & mask);
+  // Works on the limb holding the sign byte; the limbs above it become the sign fill.
+  const unsigned e = static_cast<unsigned>(b.low64());
+  const unsigned word = e / 8, shift = 8 * (e % 8);
+  const std::uint64_t w = x.limb(word);
+  const auto sign_byte = static_cast<std::int64_t>(static_cast<std::int8_t>(static_cast<std::uint8_t>(w >> shift)));
+  const std::uint64_t high = static_cast<std::uint64_t>(sign_byte) << shift;  // sign byte and fill above it
+  const std::uint64_t low = shift == 0 ? 0 : w & ((std::uint64_t{1} << shift) - 1);
+  const std::uint64_t fill = sign_byte < 0 ? ~0ull : 0;
+  // Per-limb selects (no stores into r at a variable index, which would defeat store-to-load forwarding).
+  const std::uint64_t mid = high | low;
+  const auto pick = [&](unsigned i) { return i < word ? x.limb(i) : i == word ? mid : fill; };
+  return uint256::from_limbs(pick(0), pick(1), pick(2), pick(3));
 }
 
 // ---- compound assignment ----

@@ -214,6 +214,47 @@ TEST(Uint256, DivModStructuredLimbsVsGmp) {
   EXPECT_U256(a % b, reduce(r), "add-back case");
 }
 
+// Operands already reduced modulo m (the addmod fast path) and numerators whose top limbs equal the divisor's
+// (the overflow case of the 3-by-2 quotient estimate), over structured limbs.
+TEST(Uint256, ReducedModArithmeticStructuredVsGmp) {
+  static constexpr std::uint64_t kPool[] = {0, 1, ~0ull, ~0ull - 1, 1ull << 63, (1ull << 63) - 1, (1ull << 63) + 1};
+  for_random(11, [](Gen& g) {
+    auto limb = [&] { return g.below(3) == 0 ? g.u64() : kPool[g.below(7)]; };
+    const uint256 m = uint256::from_limbs(limb(), limb(), limb(), limb()) >> g.below(200);
+    if (m.is_zero()) return;
+    const uint256 a = uint256::from_limbs(limb(), limb(), limb(), limb()) % m;
+    const uint256 b = g.below(2) ? m - 1 : uint256::from_limbs(limb(), limb(), limb(), limb()) % m;
+    Mpz ma(a), mb(b), mm(m), r;
+    mpz_add(r.get(), ma.get(), mb.get());
+    mpz_mod(r.get(), r.get(), mm.get());
+    EXPECT_U256(addmod(a, b, m), reduce(r), "addmod " << show(a) << " " << show(b) << " " << show(m));
+    mpz_mul(r.get(), ma.get(), mb.get());
+    mpz_mod(r.get(), r.get(), mm.get());
+    EXPECT_U256(mulmod(a, b, m), reduce(r), "mulmod " << show(a) << " " << show(b) << " " << show(m));
+    // (m * c + m - 1) has top limbs equal to m's for c = B^k - 1 shapes: exercises qhat = B - 1.
+    const uint256 c = uint256::max() >> (64 * g.below(4));
+    Mpz mc(c);
+    mpz_mul(r.get(), mm.get(), mc.get());
+    mpz_add(r.get(), r.get(), mb.get());
+    const auto wide = mul_wide(m, c);
+    std::uint64_t limbs[8];
+    std::uint64_t carry = 0;
+    for (int i = 0; i < 8; ++i) {
+      const unsigned __int128 t = static_cast<unsigned __int128>(wide[i]) + (i < 4 ? b.limb(i) : 0) + carry;
+      limbs[i] = static_cast<std::uint64_t>(t);
+      carry = static_cast<std::uint64_t>(t >> 64);
+    }
+    std::uint64_t quot[8];
+    const uint256 rem = divrem_limbs(limbs, 8, m, quot);
+    Mpz q, rr;
+    mpz_tdiv_qr(q.get(), rr.get(), r.get(), mm.get());
+    EXPECT_U256(rem, reduce(rr), "divrem_limbs rem " << show(m) << " " << show(c));
+    Mpz mq;
+    mpz_import(mq.get(), 8, -1, sizeof(std::uint64_t), 0, 0, quot);
+    EXPECT_EQ(mpz_cmp(mq.get(), q.get()), 0) << "divrem_limbs quot " << show(m) << " " << show(c);
+  });
+}
+
 TEST(Uint256, SignedDivModVsGmp) {
   for_random(3, [](Gen& g) {
     const uint256 a = g.value(), b = g.value();

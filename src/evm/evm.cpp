@@ -5,12 +5,12 @@
 #include <unordered_map>
 
 #include "core/keccak.hpp"
+#include "evm/instructions.hpp"
 
 namespace igra::evm {
 
 namespace {
 
-constexpr int kStackLimit = 1024;
 constexpr int kDepthLimit = 1024;
 constexpr std::size_t kMaxCodeSize = 24576;         // EIP-170
 constexpr std::size_t kMaxInitcodeSize = 2 * 24576;  // EIP-3860
@@ -18,64 +18,23 @@ constexpr std::uint64_t kMaxMemory = 1ull << 32;     // beyond this the expansio
 constexpr std::int64_t kColdAccountExtra = 2500;      // 2600 cold - 100 warm charged statically
 constexpr std::int64_t kColdSloadExtra = 2000;        // 2100 cold - 100 warm
 
-// ---- per-revision instruction table: static gas and stack requirements, checked before dispatch ----
-struct OpInfo {
-  std::int16_t gas = 0;
-  std::int16_t req = 0x4000;  // items needed on the stack (huge for undefined opcodes)
-  std::int16_t span = 0;      // valid stack heights are [req, req + span], i.e. up to 1024 - growth
-  std::int8_t change = 0;     // net stack growth
-  bool defined = false;
-};
-using OpTable = std::array<OpInfo, 256>;
-
-constexpr OpTable make_table(Revision) {
-  OpTable t{};
-  auto set = [&t](int op, int gas, int req, int change) {
-    t[static_cast<std::size_t>(op)] = OpInfo{static_cast<std::int16_t>(gas), static_cast<std::int16_t>(req),
-                                             static_cast<std::int16_t>(kStackLimit - change - req),
-                                             static_cast<std::int8_t>(change), true};
-  };
-  set(0x00, 0, 0, 0);
-  set(0x01, 3, 2, -1); set(0x02, 5, 2, -1); set(0x03, 3, 2, -1); set(0x04, 5, 2, -1); set(0x05, 5, 2, -1);
-  set(0x06, 5, 2, -1); set(0x07, 5, 2, -1); set(0x08, 8, 3, -2); set(0x09, 8, 3, -2); set(0x0a, 10, 2, -1);
-  set(0x0b, 5, 2, -1);
-  for (int op = 0x10; op <= 0x14; ++op) set(op, 3, 2, -1);
-  set(0x15, 3, 1, 0);
-  set(0x16, 3, 2, -1); set(0x17, 3, 2, -1); set(0x18, 3, 2, -1); set(0x19, 3, 1, 0);
-  set(0x1a, 3, 2, -1); set(0x1b, 3, 2, -1); set(0x1c, 3, 2, -1); set(0x1d, 3, 2, -1);
-  set(0x20, 30, 2, -1);
-  set(0x30, 2, 0, 1); set(0x31, 100, 1, 0); set(0x32, 2, 0, 1); set(0x33, 2, 0, 1); set(0x34, 2, 0, 1);
-  set(0x35, 3, 1, 0); set(0x36, 2, 0, 1); set(0x37, 3, 3, -3); set(0x38, 2, 0, 1); set(0x39, 3, 3, -3);
-  set(0x3a, 2, 0, 1); set(0x3b, 100, 1, 0); set(0x3c, 100, 4, -4); set(0x3d, 2, 0, 1); set(0x3e, 3, 3, -3);
-  set(0x3f, 100, 1, 0);
-  set(0x40, 20, 1, 0);
-  for (int op = 0x41; op <= 0x46; ++op) set(op, 2, 0, 1);
-  set(0x47, 5, 0, 1); set(0x48, 2, 0, 1); set(0x49, 3, 1, 0); set(0x4a, 2, 0, 1);
-  set(0x50, 2, 1, -1); set(0x51, 3, 1, 0); set(0x52, 3, 2, -2); set(0x53, 3, 2, -2); set(0x54, 100, 1, 0);
-  set(0x55, 0, 2, -2); set(0x56, 8, 1, -1); set(0x57, 10, 2, -2); set(0x58, 2, 0, 1); set(0x59, 2, 0, 1);
-  set(0x5a, 2, 0, 1); set(0x5b, 1, 0, 0); set(0x5c, 100, 1, 0); set(0x5d, 100, 2, -2); set(0x5e, 3, 3, -3);
-  set(0x5f, 2, 0, 1);
-  for (int op = 0x60; op <= 0x7f; ++op) set(op, 3, 0, 1);
-  for (int n = 1; n <= 16; ++n) set(0x7f + n, 3, n, 1);
-  for (int n = 1; n <= 16; ++n) set(0x8f + n, 3, n + 1, 0);
-  for (int n = 0; n <= 4; ++n) set(0xa0 + n, 375 * (n + 1), n + 2, -(n + 2));
-  set(0xf0, 32000, 3, -2); set(0xf1, 100, 7, -6); set(0xf2, 100, 7, -6); set(0xf3, 0, 2, -2);
-  set(0xf4, 100, 6, -5); set(0xf5, 32000, 4, -3); set(0xfa, 100, 6, -5); set(0xfd, 0, 2, -2);
-  set(0xff, 5000, 1, -1);
-  // 0xFE INVALID stays undefined: it halts consuming all gas like any undefined opcode.
-  return t;
-}
-
-constexpr std::array<OpTable, kNumRevisions> kTables = {make_table(Revision::kCancun), make_table(Revision::kPrague)};
-
 std::shared_ptr<const CodeAnalysis> cached_analysis(const Hash32& code_hash, ByteView code) {
   // Per thread so parallel test runners need no locking; bounded to keep memory in check.
+  // An analysis takes about 10 bytes per code byte (padded code, jumpdest map, block costs): bounded by count
+  // and by total code size.
+  constexpr std::size_t kMaxEntries = 4096;
+  constexpr std::size_t kMaxCodeBytes = std::size_t{8} << 20;
   thread_local std::unordered_map<Hash32, std::shared_ptr<const CodeAnalysis>> cache;
+  thread_local std::size_t cached_bytes = 0;
   auto it = cache.find(code_hash);
   if (it != cache.end()) return it->second;
-  if (cache.size() > 4096) cache.clear();
+  if (cache.size() >= kMaxEntries || cached_bytes + code.size() > kMaxCodeBytes) {
+    cache.clear();
+    cached_bytes = 0;
+  }
   auto a = analyze(code);
   cache.emplace(code_hash, a);
+  cached_bytes += code.size();
   return a;
 }
 
@@ -90,6 +49,19 @@ inline uint256 from_hash(const Hash32& h) { return uint256::load_be(h.data()); }
 inline std::int64_t memory_cost(std::uint64_t words) {
   return static_cast<std::int64_t>(3 * words + words * words / 512);
 }
+// The N-byte big-endian immediate of a PUSH, read as whole 64-bit words (the code is followed by 33 zero bytes,
+// so reading up to 8 bytes past the immediate stays in the buffer). The limbs go straight into the result.
+template <unsigned N>
+inline uint256 load_push(const std::uint8_t* p) noexcept {
+  constexpr unsigned kFull = N / 8, kRest = N % 8;
+  const auto limb = [p](unsigned k) -> std::uint64_t {
+    if (k < kFull) return uint256::load_be64(p + N - 8 * (k + 1));
+    if (k == kFull && kRest != 0) return uint256::load_be64(p) >> ((64 - 8 * kRest) % 64);
+    return 0;
+  };
+  return uint256::from_limbs(limb(0), limb(1), limb(2), limb(3));
+}
+
 inline std::int64_t num_words(std::uint64_t size) { return static_cast<std::int64_t>((size + 31) / 32); }
 
 }  // namespace
@@ -171,10 +143,17 @@ Evm::Evm(State& state, const BlockEnv& block, const TxEnv& tx, Revision rev)
 }
 
 Evm::~Evm() {
-  // Keep small buffers for the next transaction but return large ones (a deep call chain with big memories
-  // could otherwise pin gigabytes per thread).
-  for (Bytes& m : buffers_->memories)
-    if (m.capacity() > (std::size_t{1} << 16)) Bytes().swap(m);
+  // Keep memory buffers for the next transaction (no reallocation and page faults on re-growth), up to a total
+  // budget: a deep call chain with big memories could otherwise pin gigabytes per thread.
+  constexpr std::size_t kKeepBytes = std::size_t{16} << 20;
+  std::size_t kept = 0;
+  for (Bytes& m : buffers_->memories) {
+    if (m.capacity() == 0) continue;
+    if (kept + m.capacity() > kKeepBytes)
+      Bytes().swap(m);
+    else
+      kept += m.capacity();
+  }
   buffers_->in_use = false;
 }
 
@@ -460,6 +439,7 @@ ExecutionResult Evm::run_impl(const Message& msg, const CodeAnalysis& code) {
   constexpr const OpTable& table = kTables[static_cast<std::size_t>(R)];
   Tracer* const tracer = tracer_;
   const std::uint8_t* const code_begin = code.padded.data();
+  const BlockCost* const blocks = code.blocks.data();
   const std::uint8_t* ip = code_begin;
   uint256* sp = stack_bottom;
   std::int64_t gas = msg.gas;
@@ -467,6 +447,13 @@ ExecutionResult Evm::run_impl(const Message& msg, const CodeAnalysis& code) {
   // Initcode runs with empty calldata (the initcode is its code, not its input).
   const ByteView calldata =
       msg.kind == CallKind::kCreate || msg.kind == CallKind::kCreate2 ? ByteView() : msg.input;
+
+  // Computed-goto dispatch: every handler ends with its own indirect jump (better branch prediction than one
+  // shared switch). Without a tracer, static gas and stack bounds are checked once per basic block
+  // (CodeAnalysis::blocks); with one, per instruction, so that the trace shows the exact gas before each.
+  static void* const kLabels[256] = {
+#include "evm/dispatch_labels.inc"
+  };
 
 #define IGRA_SYNC_OUT() \
   f.sp = sp;            \
@@ -484,357 +471,466 @@ ExecutionResult Evm::run_impl(const Message& msg, const CodeAnalysis& code) {
   do {                                                      \
     if ((gas -= (c)) < 0) IGRA_FAIL(StatusCode::kOutOfGas); \
   } while (0)
-#define IGRA_EXPAND(off, size)    \
-  do {                            \
-    IGRA_SYNC_OUT();              \
+#define IGRA_EXPAND(off, size)               \
+  do {                                       \
+    IGRA_SYNC_OUT();                         \
     if (!f.expand((off), (size))) goto halt; \
-    gas = f.gas;                  \
+    gas = f.gas;                             \
+  } while (0)
+#define IGRA_DISPATCH()                \
+  do {                                 \
+    if constexpr (kTrace) {            \
+      goto trace_step;                 \
+    } else {                           \
+      goto* kLabels[*ip];              \
+    }                                  \
+  } while (0)
+#define IGRA_NEXT() \
+  do {              \
+    ++ip;           \
+    IGRA_DISPATCH(); \
+  } while (0)
+  // Enters the basic block starting at ip: its static gas and stack bounds (no-op when tracing).
+#define IGRA_BLOCK()                                                                          \
+  do {                                                                                        \
+    if constexpr (!kTrace) {                                                                  \
+      const BlockCost& blk = blocks[ip - code_begin];                                         \
+      const std::ptrdiff_t height = sp - stack_bottom;                                        \
+      if (height < blk.stack_req) IGRA_FAIL(StatusCode::kStackUnderflow);                     \
+      if (height + blk.stack_grow > kStackLimit) IGRA_FAIL(StatusCode::kStackOverflow);       \
+      if (blk.gas == kBlockGasSaturated) [[unlikely]]                                         \
+        IGRA_CHARGE(block_gas_exact(code, static_cast<std::size_t>(ip - code_begin)));        \
+      else                                                                                    \
+        IGRA_CHARGE(blk.gas);                                                                 \
+    }                                                                                         \
+  } while (0)
+#define IGRA_BINARY(expr) \
+  do {                    \
+    sp[-2] = (expr);      \
+    --sp;                 \
+    IGRA_NEXT();          \
   } while (0)
 
-  for (;;) {
+  IGRA_BLOCK();
+  IGRA_DISPATCH();
+
+trace_step:
+  __attribute__((unused));
+  if constexpr (kTrace) {
     const std::uint8_t op = *ip;
-    if constexpr (kTrace)
-      tracer->on_instruction(static_cast<std::size_t>(ip - code_begin), op, gas, depth, stack_bottom,
-                              static_cast<std::size_t>(sp - stack_bottom), memory.size());
+    tracer->on_instruction(static_cast<std::size_t>(ip - code_begin), op, gas, depth, stack_bottom,
+                           static_cast<std::size_t>(sp - stack_bottom), memory.size());
     const OpInfo& info = table[op];
-    {
-      // One unsigned comparison covers undefined opcodes, underflow and overflow; the slow path tells them apart.
-      const std::ptrdiff_t height = sp - stack_bottom;
-      if (static_cast<std::size_t>(height - info.req) > static_cast<std::size_t>(info.span)) [[unlikely]] {
-        if (!info.defined) IGRA_FAIL(StatusCode::kUndefinedInstruction);
-        if (height < info.req) IGRA_FAIL(StatusCode::kStackUnderflow);
-        IGRA_FAIL(StatusCode::kStackOverflow);
-      }
+    // One unsigned comparison covers undefined opcodes, underflow and overflow; the slow path tells them apart.
+    const std::ptrdiff_t height = sp - stack_bottom;
+    if (static_cast<std::size_t>(height - info.req) > static_cast<std::size_t>(info.span)) [[unlikely]] {
+      if (!info.defined) IGRA_FAIL(StatusCode::kUndefinedInstruction);
+      if (height < info.req) IGRA_FAIL(StatusCode::kStackUnderflow);
+      IGRA_FAIL(StatusCode::kStackOverflow);
     }
     IGRA_CHARGE(info.gas);
+    goto* kLabels[op];
+  }
 
-    switch (op) {
-      case 0x00:
-        goto stop;
-      case 0x01: sp[-2] = sp[-1] + sp[-2]; --sp; break;
-      case 0x02: sp[-2] = sp[-1] * sp[-2]; --sp; break;
-      case 0x03: sp[-2] = sp[-1] - sp[-2]; --sp; break;
-      case 0x04: sp[-2] = sp[-1] / sp[-2]; --sp; break;
-      case 0x05: sp[-2] = core::sdiv(sp[-1], sp[-2]); --sp; break;
-      case 0x06: sp[-2] = sp[-1] % sp[-2]; --sp; break;
-      case 0x07: sp[-2] = core::smod(sp[-1], sp[-2]); --sp; break;
-      case 0x08: sp[-3] = core::addmod(sp[-1], sp[-2], sp[-3]); sp -= 2; break;
-      case 0x09: sp[-3] = core::mulmod(sp[-1], sp[-2], sp[-3]); sp -= 2; break;
-      case 0x0a: {
-        IGRA_CHARGE(50 * static_cast<std::int64_t>(sp[-2].byte_width()));
-        sp[-2] = core::exp(sp[-1], sp[-2]);
-        --sp;
-        break;
+L00:
+  goto stop;
+L01: IGRA_BINARY(sp[-1] + sp[-2]);
+L02: IGRA_BINARY(sp[-1] * sp[-2]);
+L03: IGRA_BINARY(sp[-1] - sp[-2]);
+L04: IGRA_BINARY(sp[-1] / sp[-2]);
+L05: IGRA_BINARY(core::sdiv(sp[-1], sp[-2]));
+L06: IGRA_BINARY(sp[-1] % sp[-2]);
+L07: IGRA_BINARY(core::smod(sp[-1], sp[-2]));
+L08:
+  sp[-3] = core::addmod(sp[-1], sp[-2], sp[-3]);
+  sp -= 2;
+  IGRA_NEXT();
+L09:
+  sp[-3] = core::mulmod(sp[-1], sp[-2], sp[-3]);
+  sp -= 2;
+  IGRA_NEXT();
+L0A:
+  IGRA_CHARGE(50 * static_cast<std::int64_t>(sp[-2].byte_width()));
+  IGRA_BINARY(core::exp(sp[-1], sp[-2]));
+L0B: IGRA_BINARY(core::signextend(sp[-1], sp[-2]));
+L10: IGRA_BINARY(sp[-1] < sp[-2] ? 1 : 0);
+L11: IGRA_BINARY(sp[-1] > sp[-2] ? 1 : 0);
+L12: IGRA_BINARY(core::slt(sp[-1], sp[-2]) ? 1 : 0);
+L13: IGRA_BINARY(core::sgt(sp[-1], sp[-2]) ? 1 : 0);
+L14: IGRA_BINARY(sp[-1] == sp[-2] ? 1 : 0);
+L15:
+  sp[-1] = sp[-1].is_zero() ? 1 : 0;
+  IGRA_NEXT();
+L16: IGRA_BINARY(sp[-1] & sp[-2]);
+L17: IGRA_BINARY(sp[-1] | sp[-2]);
+L18: IGRA_BINARY(sp[-1] ^ sp[-2]);
+L19:
+  sp[-1] = ~sp[-1];
+  IGRA_NEXT();
+L1A: IGRA_BINARY(core::byte(sp[-1], sp[-2]));
+L1B: IGRA_BINARY(sp[-2] << sp[-1]);
+L1C: IGRA_BINARY(sp[-2] >> sp[-1]);
+L1D: IGRA_BINARY(core::sar(sp[-2], sp[-1]));
+L20: {
+  const uint256 off = sp[-1], size = sp[-2];
+  IGRA_EXPAND(off, size);
+  IGRA_CHARGE(6 * num_words(size.low64()));
+  const ByteView data = size.is_zero() ? ByteView() : ByteView(memory.data() + off.low64(), size.low64());
+  sp[-2] = from_hash(core::keccak256(data));
+  --sp;
+  IGRA_NEXT();
+}
+L30:
+  *sp++ = from_address(msg.recipient);
+  IGRA_NEXT();
+L31: {
+  const Address20 a = to_address(sp[-1]);
+  if (!state_.warm_address(a)) IGRA_CHARGE(kColdAccountExtra);
+  sp[-1] = state_.balance(a);
+  IGRA_NEXT();
+}
+L32:
+  *sp++ = from_address(tx_.origin);
+  IGRA_NEXT();
+L33:
+  *sp++ = from_address(msg.sender);
+  IGRA_NEXT();
+L34:
+  *sp++ = msg.value;
+  IGRA_NEXT();
+L35: {
+  const uint256& off = sp[-1];
+  std::uint8_t buf[32] = {};
+  if (off.fits_uint64() && off.low64() < calldata.size()) {
+    const std::size_t o = off.low64();
+    std::memcpy(buf, calldata.data() + o, std::min<std::size_t>(32, calldata.size() - o));
+  }
+  sp[-1] = uint256::load_be(buf);
+  IGRA_NEXT();
+}
+L36:
+  *sp++ = uint256(calldata.size());
+  IGRA_NEXT();
+L37:
+L39:
+L3E: {
+  const std::uint8_t op = *ip;
+  const uint256 dst = sp[-1], src = sp[-2], size = sp[-3];
+  sp -= 3;
+  IGRA_EXPAND(dst, size);
+  IGRA_CHARGE(3 * num_words(size.low64()));
+  ByteView from = op == 0x37 ? calldata : op == 0x39 ? ByteView(code_begin, code.size) : ByteView(f.return_data);
+  if (op == 0x3e) {
+    // RETURNDATACOPY may not read past the return data (EIP-211).
+    if (!src.fits_uint64() || src.low64() > from.size() || from.size() - src.low64() < size.low64())
+      IGRA_FAIL(StatusCode::kFailure);
+  }
+  if (size.is_zero()) IGRA_NEXT();
+  const std::size_t n = size.low64();
+  std::uint8_t* d = memory.data() + dst.low64();
+  std::size_t copied = 0;
+  if (src.fits_uint64() && src.low64() < from.size()) {
+    copied = std::min<std::size_t>(n, from.size() - src.low64());
+    std::memcpy(d, from.data() + src.low64(), copied);
+  }
+  std::memset(d + copied, 0, n - copied);
+  IGRA_NEXT();
+}
+L38:
+  *sp++ = uint256(code.size);
+  IGRA_NEXT();
+L3A:
+  *sp++ = tx_.gas_price;
+  IGRA_NEXT();
+L3B: {
+  const Address20 a = to_address(sp[-1]);
+  if (!state_.warm_address(a)) IGRA_CHARGE(kColdAccountExtra);
+  sp[-1] = uint256(state_.code(a).size());
+  IGRA_NEXT();
+}
+L3C: {
+  const Address20 a = to_address(sp[-1]);
+  const uint256 dst = sp[-2], src = sp[-3], size = sp[-4];
+  sp -= 4;
+  IGRA_EXPAND(dst, size);
+  IGRA_CHARGE(3 * num_words(size.low64()));
+  if (!state_.warm_address(a)) IGRA_CHARGE(kColdAccountExtra);
+  if (size.is_zero()) IGRA_NEXT();
+  const Bytes& c = state_.code(a);
+  const std::size_t n = size.low64();
+  std::uint8_t* d = memory.data() + dst.low64();
+  std::size_t copied = 0;
+  if (src.fits_uint64() && src.low64() < c.size()) {
+    copied = std::min<std::size_t>(n, c.size() - src.low64());
+    std::memcpy(d, c.data() + src.low64(), copied);
+  }
+  std::memset(d + copied, 0, n - copied);
+  IGRA_NEXT();
+}
+L3D:
+  *sp++ = uint256(f.return_data.size());
+  IGRA_NEXT();
+L3F: {
+  const Address20 a = to_address(sp[-1]);
+  if (!state_.warm_address(a)) IGRA_CHARGE(kColdAccountExtra);
+  sp[-1] = state_.is_empty(a) ? uint256() : from_hash(state_.code_hash(a));
+  IGRA_NEXT();
+}
+L40: {
+  const uint256& n = sp[-1];
+  uint256 h;
+  if (n.fits_uint64() && n.low64() < block_.number && block_.number - n.low64() <= 256 && block_.block_hash)
+    h = from_hash(block_.block_hash(n.low64()));
+  sp[-1] = h;
+  IGRA_NEXT();
+}
+L41:
+  *sp++ = from_address(block_.coinbase);
+  IGRA_NEXT();
+L42:
+  *sp++ = uint256(block_.timestamp);
+  IGRA_NEXT();
+L43:
+  *sp++ = uint256(block_.number);
+  IGRA_NEXT();
+L44:
+  *sp++ = block_.prevrandao;
+  IGRA_NEXT();
+L45:
+  *sp++ = uint256(block_.gas_limit);
+  IGRA_NEXT();
+L46:
+  *sp++ = block_.chain_id;
+  IGRA_NEXT();
+L47:
+  *sp++ = state_.balance(msg.recipient);
+  IGRA_NEXT();
+L48:
+  *sp++ = block_.base_fee;
+  IGRA_NEXT();
+L49: {
+  const uint256& i = sp[-1];
+  sp[-1] = i.fits_uint64() && i.low64() < tx_.blob_hashes.size() ? from_hash(tx_.blob_hashes[i.low64()]) : uint256();
+  IGRA_NEXT();
+}
+L4A:
+  *sp++ = block_.blob_base_fee;
+  IGRA_NEXT();
+L50:
+  --sp;
+  IGRA_NEXT();
+L51: {
+  const uint256& off = sp[-1];
+  if (!off.fits_uint64() || off.low64() >= memory.size() || memory.size() - off.low64() < 32)
+    IGRA_EXPAND(off, uint256(32));
+  sp[-1] = uint256::load_be(memory.data() + off.low64());
+  IGRA_NEXT();
+}
+L52: {
+  const uint256& off = sp[-1];
+  if (!off.fits_uint64() || off.low64() >= memory.size() || memory.size() - off.low64() < 32)
+    IGRA_EXPAND(off, uint256(32));
+  sp[-2].store_be(memory.data() + off.low64());
+  sp -= 2;
+  IGRA_NEXT();
+}
+L53: {
+  const uint256& off = sp[-1];
+  if (!off.fits_uint64() || off.low64() >= memory.size()) IGRA_EXPAND(off, uint256(1));
+  memory[off.low64()] = static_cast<std::uint8_t>(sp[-2].low64());
+  sp -= 2;
+  IGRA_NEXT();
+}
+L54:
+  if (!state_.warm_slot(msg.recipient, sp[-1])) IGRA_CHARGE(kColdSloadExtra);
+  sp[-1] = state_.get_storage(msg.recipient, sp[-1]);
+  IGRA_NEXT();
+L55: {
+  if (msg.is_static) IGRA_FAIL(StatusCode::kStaticModeViolation);
+  // EIP-2200: SSTORE needs more than the call stipend left.
+  if (gas <= 2300) IGRA_FAIL(StatusCode::kOutOfGas);
+  const uint256 key = sp[-1], val = sp[-2];
+  sp -= 2;
+  std::int64_t cost = 0;
+  if (!state_.warm_slot(msg.recipient, key)) cost += 2100;
+  const uint256 current = state_.get_storage(msg.recipient, key);
+  const uint256 original = state_.get_original_storage(msg.recipient, key);
+  if (current == val)
+    cost += 100;
+  else if (original == current)
+    cost += original.is_zero() ? 20000 : 2900;
+  else
+    cost += 100;
+  IGRA_CHARGE(cost);
+  if (current != val) {
+    // EIP-2200 refunds with the EIP-3529 values.
+    std::int64_t refund = 0;
+    if (original == current) {
+      if (!original.is_zero() && val.is_zero()) refund += 4800;
+    } else {
+      if (!original.is_zero()) {
+        if (current.is_zero())
+          refund -= 4800;
+        else if (val.is_zero())
+          refund += 4800;
       }
-      case 0x0b: sp[-2] = core::signextend(sp[-1], sp[-2]); --sp; break;
-      case 0x10: sp[-2] = sp[-1] < sp[-2] ? 1 : 0; --sp; break;
-      case 0x11: sp[-2] = sp[-1] > sp[-2] ? 1 : 0; --sp; break;
-      case 0x12: sp[-2] = core::slt(sp[-1], sp[-2]) ? 1 : 0; --sp; break;
-      case 0x13: sp[-2] = core::sgt(sp[-1], sp[-2]) ? 1 : 0; --sp; break;
-      case 0x14: sp[-2] = sp[-1] == sp[-2] ? 1 : 0; --sp; break;
-      case 0x15: sp[-1] = sp[-1].is_zero() ? 1 : 0; break;
-      case 0x16: sp[-2] = sp[-1] & sp[-2]; --sp; break;
-      case 0x17: sp[-2] = sp[-1] | sp[-2]; --sp; break;
-      case 0x18: sp[-2] = sp[-1] ^ sp[-2]; --sp; break;
-      case 0x19: sp[-1] = ~sp[-1]; break;
-      case 0x1a: sp[-2] = core::byte(sp[-1], sp[-2]); --sp; break;
-      case 0x1b: sp[-2] = sp[-2] << sp[-1]; --sp; break;
-      case 0x1c: sp[-2] = sp[-2] >> sp[-1]; --sp; break;
-      case 0x1d: sp[-2] = core::sar(sp[-2], sp[-1]); --sp; break;
-      case 0x20: {
-        const uint256 off = sp[-1], size = sp[-2];
-        IGRA_EXPAND(off, size);
-        IGRA_CHARGE(6 * num_words(size.low64()));
-        const ByteView data = size.is_zero() ? ByteView() : ByteView(memory.data() + off.low64(), size.low64());
-        sp[-2] = from_hash(core::keccak256(data));
-        --sp;
-        break;
-      }
-      case 0x30: *sp++ = from_address(msg.recipient); break;
-      case 0x31: {
-        const Address20 a = to_address(sp[-1]);
-        if (!state_.warm_address(a)) IGRA_CHARGE(kColdAccountExtra);
-        sp[-1] = state_.balance(a);
-        break;
-      }
-      case 0x32: *sp++ = from_address(tx_.origin); break;
-      case 0x33: *sp++ = from_address(msg.sender); break;
-      case 0x34: *sp++ = msg.value; break;
-      case 0x35: {
-        const uint256& off = sp[-1];
-        std::uint8_t buf[32] = {};
-        if (off.fits_uint64() && off.low64() < calldata.size()) {
-          const std::size_t o = off.low64();
-          std::memcpy(buf, calldata.data() + o, std::min<std::size_t>(32, calldata.size() - o));
-        }
-        sp[-1] = uint256::load_be(buf);
-        break;
-      }
-      case 0x36: *sp++ = uint256(calldata.size()); break;
-      case 0x37:
-      case 0x39:
-      case 0x3e: {
-        const uint256 dst = sp[-1], src = sp[-2], size = sp[-3];
-        sp -= 3;
-        IGRA_EXPAND(dst, size);
-        IGRA_CHARGE(3 * num_words(size.low64()));
-        ByteView from = op == 0x37 ? calldata : op == 0x39 ? ByteView(code_begin, code.size) : ByteView(f.return_data);
-        if (op == 0x3e) {
-          // RETURNDATACOPY may not read past the return data (EIP-211).
-          if (!src.fits_uint64() || src.low64() > from.size() || from.size() - src.low64() < size.low64())
-            IGRA_FAIL(StatusCode::kFailure);
-        }
-        if (size.is_zero()) break;
-        const std::size_t n = size.low64();
-        std::uint8_t* d = memory.data() + dst.low64();
-        std::size_t copied = 0;
-        if (src.fits_uint64() && src.low64() < from.size()) {
-          copied = std::min<std::size_t>(n, from.size() - src.low64());
-          std::memcpy(d, from.data() + src.low64(), copied);
-        }
-        std::memset(d + copied, 0, n - copied);
-        break;
-      }
-      case 0x38: *sp++ = uint256(code.size); break;
-      case 0x3a: *sp++ = tx_.gas_price; break;
-      case 0x3b: {
-        const Address20 a = to_address(sp[-1]);
-        if (!state_.warm_address(a)) IGRA_CHARGE(kColdAccountExtra);
-        sp[-1] = uint256(state_.code(a).size());
-        break;
-      }
-      case 0x3c: {
-        const Address20 a = to_address(sp[-1]);
-        const uint256 dst = sp[-2], src = sp[-3], size = sp[-4];
-        sp -= 4;
-        IGRA_EXPAND(dst, size);
-        IGRA_CHARGE(3 * num_words(size.low64()));
-        if (!state_.warm_address(a)) IGRA_CHARGE(kColdAccountExtra);
-        if (size.is_zero()) break;
-        const Bytes& c = state_.code(a);
-        const std::size_t n = size.low64();
-        std::uint8_t* d = memory.data() + dst.low64();
-        std::size_t copied = 0;
-        if (src.fits_uint64() && src.low64() < c.size()) {
-          copied = std::min<std::size_t>(n, c.size() - src.low64());
-          std::memcpy(d, c.data() + src.low64(), copied);
-        }
-        std::memset(d + copied, 0, n - copied);
-        break;
-      }
-      case 0x3d: *sp++ = uint256(f.return_data.size()); break;
-      case 0x3f: {
-        const Address20 a = to_address(sp[-1]);
-        if (!state_.warm_address(a)) IGRA_CHARGE(kColdAccountExtra);
-        sp[-1] = state_.is_empty(a) ? uint256() : from_hash(state_.code_hash(a));
-        break;
-      }
-      case 0x40: {
-        const uint256& n = sp[-1];
-        uint256 h;
-        if (n.fits_uint64() && n.low64() < block_.number && block_.number - n.low64() <= 256 && block_.block_hash)
-          h = from_hash(block_.block_hash(n.low64()));
-        sp[-1] = h;
-        break;
-      }
-      case 0x41: *sp++ = from_address(block_.coinbase); break;
-      case 0x42: *sp++ = uint256(block_.timestamp); break;
-      case 0x43: *sp++ = uint256(block_.number); break;
-      case 0x44: *sp++ = block_.prevrandao; break;
-      case 0x45: *sp++ = uint256(block_.gas_limit); break;
-      case 0x46: *sp++ = block_.chain_id; break;
-      case 0x47: *sp++ = state_.balance(msg.recipient); break;
-      case 0x48: *sp++ = block_.base_fee; break;
-      case 0x49: {
-        const uint256& i = sp[-1];
-        sp[-1] = i.fits_uint64() && i.low64() < tx_.blob_hashes.size() ? from_hash(tx_.blob_hashes[i.low64()]) : uint256();
-        break;
-      }
-      case 0x4a: *sp++ = block_.blob_base_fee; break;
-      case 0x50: --sp; break;
-      case 0x51: {
-        const uint256 off = sp[-1];
-        IGRA_EXPAND(off, uint256(32));
-        sp[-1] = uint256::load_be(memory.data() + off.low64());
-        break;
-      }
-      case 0x52: {
-        const uint256 off = sp[-1];
-        IGRA_EXPAND(off, uint256(32));
-        sp[-2].store_be(memory.data() + off.low64());
-        sp -= 2;
-        break;
-      }
-      case 0x53: {
-        const uint256 off = sp[-1];
-        IGRA_EXPAND(off, uint256(1));
-        memory[off.low64()] = static_cast<std::uint8_t>(sp[-2].low64());
-        sp -= 2;
-        break;
-      }
-      case 0x54: {
-        if (!state_.warm_slot(msg.recipient, sp[-1])) IGRA_CHARGE(kColdSloadExtra);
-        sp[-1] = state_.get_storage(msg.recipient, sp[-1]);
-        break;
-      }
-      case 0x55: {
-        if (msg.is_static) IGRA_FAIL(StatusCode::kStaticModeViolation);
-        // EIP-2200: SSTORE needs more than the call stipend left.
-        if (gas <= 2300) IGRA_FAIL(StatusCode::kOutOfGas);
-        const uint256 key = sp[-1], val = sp[-2];
-        sp -= 2;
-        std::int64_t cost = 0;
-        if (!state_.warm_slot(msg.recipient, key)) cost += 2100;
-        const uint256 current = state_.get_storage(msg.recipient, key);
-        const uint256 original = state_.get_original_storage(msg.recipient, key);
-        if (current == val)
-          cost += 100;
-        else if (original == current)
-          cost += original.is_zero() ? 20000 : 2900;
-        else
-          cost += 100;
-        IGRA_CHARGE(cost);
-        if (current != val) {
-          // EIP-2200 refunds with the EIP-3529 values.
-          std::int64_t refund = 0;
-          if (original == current) {
-            if (!original.is_zero() && val.is_zero()) refund += 4800;
-          } else {
-            if (!original.is_zero()) {
-              if (current.is_zero())
-                refund -= 4800;
-              else if (val.is_zero())
-                refund += 4800;
-            }
-            if (original == val) refund += original.is_zero() ? 19900 : 2800;
-          }
-          if (refund != 0) state_.add_refund(refund);
-          state_.set_storage(msg.recipient, key, val);
-        }
-        break;
-      }
-      case 0x56: {
-        const uint256& d = sp[-1];
-        if (!d.fits_uint64() || d.low64() >= code.size || !code.jumpdest[d.low64()])
-          IGRA_FAIL(StatusCode::kBadJumpDestination);
-        ip = code_begin + d.low64();
-        --sp;
-        continue;
-      }
-      case 0x57: {
-        if (!sp[-2].is_zero()) {
-          const uint256& d = sp[-1];
-          if (!d.fits_uint64() || d.low64() >= code.size || !code.jumpdest[d.low64()])
-            IGRA_FAIL(StatusCode::kBadJumpDestination);
-          ip = code_begin + d.low64();
-          sp -= 2;
-          continue;
-        }
-        sp -= 2;
-        break;
-      }
-      case 0x58: *sp++ = uint256(static_cast<std::uint64_t>(ip - code_begin)); break;
-      case 0x59: *sp++ = uint256(memory.size()); break;
-      case 0x5a: *sp++ = uint256(static_cast<std::uint64_t>(gas)); break;
-      case 0x5b: break;
-      case 0x5c: sp[-1] = state_.get_transient(msg.recipient, sp[-1]); break;
-      case 0x5d: {
-        if (msg.is_static) IGRA_FAIL(StatusCode::kStaticModeViolation);
-        state_.set_transient(msg.recipient, sp[-1], sp[-2]);
-        sp -= 2;
-        break;
-      }
-      case 0x5e: {
-        const uint256 dst = sp[-1], src = sp[-2], size = sp[-3];
-        sp -= 3;
-        if (!size.is_zero()) {
-          // Expansion covers both ranges (EIP-5656).
-          IGRA_EXPAND(src > dst ? src : dst, size);
-        }
-        IGRA_CHARGE(3 * num_words(size.low64()));
-        if (!size.is_zero()) std::memmove(memory.data() + dst.low64(), memory.data() + src.low64(), size.low64());
-        break;
-      }
-      case 0x5f: *sp++ = uint256(); break;
-      case 0x60: case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
-      case 0x68: case 0x69: case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e: case 0x6f:
-      case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
-      case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f: {
-        const unsigned n = op - 0x5f;
-        if (n <= 8) {
-          std::uint64_t v = 0;
-          for (unsigned i = 1; i <= n; ++i) v = (v << 8) | ip[i];
-          *sp++ = uint256(v);
-        } else {
-          *sp++ = uint256::from_be_bytes(ByteView(ip + 1, n));
-        }
-        ip += n + 1;
-        continue;
-      }
-      case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: case 0x86: case 0x87:
-      case 0x88: case 0x89: case 0x8a: case 0x8b: case 0x8c: case 0x8d: case 0x8e: case 0x8f: {
-        const int n = op - 0x7f;
-        *sp = sp[-n];
-        ++sp;
-        break;
-      }
-      case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: case 0x97:
-      case 0x98: case 0x99: case 0x9a: case 0x9b: case 0x9c: case 0x9d: case 0x9e: case 0x9f: {
-        const int n = op - 0x8f;
-        std::swap(sp[-1], sp[-1 - n]);
-        break;
-      }
-      case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: {
-        if (msg.is_static) IGRA_FAIL(StatusCode::kStaticModeViolation);
-        const int n = op - 0xa0;
-        const uint256 off = sp[-1], size = sp[-2];
-        IGRA_EXPAND(off, size);
-        if (!size.is_zero()) IGRA_CHARGE(8 * static_cast<std::int64_t>(size.low64()));
-        Log log;
-        log.address = msg.recipient;
-        for (int i = 0; i < n; ++i) log.topics.push_back(sp[-3 - i].to_be32());
-        if (!size.is_zero()) log.data.assign(memory.data() + off.low64(), memory.data() + off.low64() + size.low64());
-        state_.add_log(std::move(log));
-        sp -= n + 2;
-        break;
-      }
-      case 0xf0:
-      case 0xf5:
-        IGRA_SYNC_OUT();
-        op_create(f, op == 0xf0 ? CallKind::kCreate : CallKind::kCreate2);
-        IGRA_SYNC_IN();
-        break;
-      case 0xf1:
-      case 0xf2:
-      case 0xf4:
-      case 0xfa:
-        IGRA_SYNC_OUT();
-        op_call(f, op == 0xf1   ? CallKind::kCall
-                   : op == 0xf2 ? CallKind::kCallCode
-                   : op == 0xf4 ? CallKind::kDelegateCall
-                                : CallKind::kStaticCall);
-        IGRA_SYNC_IN();
-        break;
-      case 0xf3:
-      case 0xfd: {
-        const uint256 off = sp[-1], size = sp[-2];
-        IGRA_EXPAND(off, size);
-        if (!size.is_zero()) result.output.assign(memory.data() + off.low64(), memory.data() + off.low64() + size.low64());
-        result.status = op == 0xf3 ? StatusCode::kSuccess : StatusCode::kRevert;
-        result.gas_left = gas;
-        if constexpr (kTrace) tracer->on_frame_end(depth, result.status, gas);
-        return result;
-      }
-      case 0xff:
-        IGRA_SYNC_OUT();
-        op_selfdestruct(f);
-        IGRA_SYNC_IN();
-        goto stop;
-      default:
-        IGRA_FAIL(StatusCode::kUndefinedInstruction);
+      if (original == val) refund += original.is_zero() ? 19900 : 2800;
     }
+    if (refund != 0) state_.add_refund(refund);
+    state_.set_storage(msg.recipient, key, val);
+  }
+  ++ip;
+  IGRA_BLOCK();
+  IGRA_DISPATCH();
+}
+L56: {
+  const uint256& d = sp[-1];
+  if (!d.fits_uint64() || d.low64() >= code.size || !code.jumpdest[d.low64()])
+    IGRA_FAIL(StatusCode::kBadJumpDestination);
+  ip = code_begin + d.low64();
+  --sp;
+  IGRA_BLOCK();
+  IGRA_DISPATCH();
+}
+L57: {
+  if (!sp[-2].is_zero()) {
+    const uint256& d = sp[-1];
+    if (!d.fits_uint64() || d.low64() >= code.size || !code.jumpdest[d.low64()])
+      IGRA_FAIL(StatusCode::kBadJumpDestination);
+    ip = code_begin + d.low64();
+  } else {
     ++ip;
   }
+  sp -= 2;
+  IGRA_BLOCK();
+  IGRA_DISPATCH();
+}
+L58:
+  *sp++ = uint256(static_cast<std::uint64_t>(ip - code_begin));
+  IGRA_NEXT();
+L59:
+  *sp++ = uint256(memory.size());
+  IGRA_NEXT();
+L5A:
+  *sp++ = uint256(static_cast<std::uint64_t>(gas));
+  ++ip;
+  IGRA_BLOCK();
+  IGRA_DISPATCH();
+L5B:
+  IGRA_NEXT();
+L5C:
+  sp[-1] = state_.get_transient(msg.recipient, sp[-1]);
+  IGRA_NEXT();
+L5D:
+  if (msg.is_static) IGRA_FAIL(StatusCode::kStaticModeViolation);
+  state_.set_transient(msg.recipient, sp[-1], sp[-2]);
+  sp -= 2;
+  IGRA_NEXT();
+L5E: {
+  const uint256 dst = sp[-1], src = sp[-2], size = sp[-3];
+  sp -= 3;
+  if (!size.is_zero()) {
+    // Expansion covers both ranges (EIP-5656).
+    IGRA_EXPAND(src > dst ? src : dst, size);
+  }
+  IGRA_CHARGE(3 * num_words(size.low64()));
+  if (!size.is_zero()) std::memmove(memory.data() + dst.low64(), memory.data() + src.low64(), size.low64());
+  IGRA_NEXT();
+}
+L5F:
+  *sp++ = uint256();
+  IGRA_NEXT();
+
+#define IGRA_PUSH(L, N)                  \
+  L:                                     \
+  *sp++ = load_push<N>(ip + 1);          \
+  ip += (N) + 1;                         \
+  IGRA_DISPATCH();
+  IGRA_PUSH(L60, 1) IGRA_PUSH(L61, 2) IGRA_PUSH(L62, 3) IGRA_PUSH(L63, 4) IGRA_PUSH(L64, 5) IGRA_PUSH(L65, 6)
+  IGRA_PUSH(L66, 7) IGRA_PUSH(L67, 8) IGRA_PUSH(L68, 9) IGRA_PUSH(L69, 10) IGRA_PUSH(L6A, 11) IGRA_PUSH(L6B, 12)
+  IGRA_PUSH(L6C, 13) IGRA_PUSH(L6D, 14) IGRA_PUSH(L6E, 15) IGRA_PUSH(L6F, 16) IGRA_PUSH(L70, 17)
+  IGRA_PUSH(L71, 18) IGRA_PUSH(L72, 19) IGRA_PUSH(L73, 20) IGRA_PUSH(L74, 21) IGRA_PUSH(L75, 22)
+  IGRA_PUSH(L76, 23) IGRA_PUSH(L77, 24) IGRA_PUSH(L78, 25) IGRA_PUSH(L79, 26) IGRA_PUSH(L7A, 27)
+  IGRA_PUSH(L7B, 28) IGRA_PUSH(L7C, 29) IGRA_PUSH(L7D, 30) IGRA_PUSH(L7E, 31) IGRA_PUSH(L7F, 32)
+#undef IGRA_PUSH
+
+#define IGRA_DUP(L, N) \
+  L:                   \
+  *sp = sp[-(N)];      \
+  ++sp;                \
+  IGRA_NEXT();
+  IGRA_DUP(L80, 1) IGRA_DUP(L81, 2) IGRA_DUP(L82, 3) IGRA_DUP(L83, 4) IGRA_DUP(L84, 5) IGRA_DUP(L85, 6)
+  IGRA_DUP(L86, 7) IGRA_DUP(L87, 8) IGRA_DUP(L88, 9) IGRA_DUP(L89, 10) IGRA_DUP(L8A, 11) IGRA_DUP(L8B, 12)
+  IGRA_DUP(L8C, 13) IGRA_DUP(L8D, 14) IGRA_DUP(L8E, 15) IGRA_DUP(L8F, 16)
+#undef IGRA_DUP
+
+#define IGRA_SWAP(L, N)             \
+  L:                                \
+  std::swap(sp[-1], sp[-1 - (N)]);  \
+  IGRA_NEXT();
+  IGRA_SWAP(L90, 1) IGRA_SWAP(L91, 2) IGRA_SWAP(L92, 3) IGRA_SWAP(L93, 4) IGRA_SWAP(L94, 5) IGRA_SWAP(L95, 6)
+  IGRA_SWAP(L96, 7) IGRA_SWAP(L97, 8) IGRA_SWAP(L98, 9) IGRA_SWAP(L99, 10) IGRA_SWAP(L9A, 11) IGRA_SWAP(L9B, 12)
+  IGRA_SWAP(L9C, 13) IGRA_SWAP(L9D, 14) IGRA_SWAP(L9E, 15) IGRA_SWAP(L9F, 16)
+#undef IGRA_SWAP
+
+LA0:
+LA1:
+LA2:
+LA3:
+LA4: {
+  if (msg.is_static) IGRA_FAIL(StatusCode::kStaticModeViolation);
+  const int n = *ip - 0xa0;
+  const uint256 off = sp[-1], size = sp[-2];
+  IGRA_EXPAND(off, size);
+  if (!size.is_zero()) IGRA_CHARGE(8 * static_cast<std::int64_t>(size.low64()));
+  Log log;
+  log.address = msg.recipient;
+  for (int i = 0; i < n; ++i) log.topics.push_back(sp[-3 - i].to_be32());
+  if (!size.is_zero()) log.data.assign(memory.data() + off.low64(), memory.data() + off.low64() + size.low64());
+  state_.add_log(std::move(log));
+  sp -= n + 2;
+  IGRA_NEXT();
+}
+LF0:
+LF5:
+  IGRA_SYNC_OUT();
+  op_create(f, *ip == 0xf0 ? CallKind::kCreate : CallKind::kCreate2);
+  IGRA_SYNC_IN();
+  ++ip;
+  IGRA_BLOCK();
+  IGRA_DISPATCH();
+LF1:
+LF2:
+LF4:
+LFA: {
+  const std::uint8_t op = *ip;
+  IGRA_SYNC_OUT();
+  op_call(f, op == 0xf1   ? CallKind::kCall
+             : op == 0xf2 ? CallKind::kCallCode
+             : op == 0xf4 ? CallKind::kDelegateCall
+                          : CallKind::kStaticCall);
+  IGRA_SYNC_IN();
+  ++ip;
+  IGRA_BLOCK();
+  IGRA_DISPATCH();
+}
+LF3:
+LFD: {
+  const uint256 off = sp[-1], size = sp[-2];
+  IGRA_EXPAND(off, size);
+  if (!size.is_zero()) result.output.assign(memory.data() + off.low64(), memory.data() + off.low64() + size.low64());
+  result.status = *ip == 0xf3 ? StatusCode::kSuccess : StatusCode::kRevert;
+  result.gas_left = gas;
+  if constexpr (kTrace) tracer->on_frame_end(depth, result.status, gas);
+  return result;
+}
+LFF:
+  IGRA_SYNC_OUT();
+  op_selfdestruct(f);
+  IGRA_SYNC_IN();
+  goto stop;
+Lundef:
+  IGRA_FAIL(StatusCode::kUndefinedInstruction);
 
 stop:
   result.status = StatusCode::kSuccess;
@@ -854,6 +950,10 @@ halt:
 #undef IGRA_FAIL
 #undef IGRA_CHARGE
 #undef IGRA_EXPAND
+#undef IGRA_DISPATCH
+#undef IGRA_NEXT
+#undef IGRA_BLOCK
+#undef IGRA_BINARY
 }
 
 }  // namespace igra::evm

@@ -1,10 +1,12 @@
 #pragma once
 // The EVM: message execution (calls, creates, precompiles) over a journaled State, and the interpreter.
 //
-// Design (after evmone's baseline interpreter): code is analysed once per code hash (jump destinations,
-// zero padding so PUSH never reads past the end), every instruction's static gas and stack requirements
-// come from a per-revision table checked once before dispatch, the stack is a fixed array per call depth
-// and memory buffers are reused across calls, so the hot loop does not allocate.
+// Design (after evmone): code is analysed once per code hash (jump destinations, zero padding so PUSH never
+// reads past the end, and the static gas and stack bounds of every basic block, which the interpreter checks
+// once on entering the block, as evmone's "advanced" interpreter does); dispatch is computed goto with one
+// handler per opcode; with a tracer attached the same handlers run with per-instruction checks from the
+// per-revision table so traces show exact gas. The stack is a fixed array per call depth and memory buffers
+// are reused across calls and transactions, so the hot loop does not allocate.
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -101,13 +103,31 @@ int precompile_count(Revision rev) noexcept;
 // The precompile number (1..count) of addr, or 0 if it is not one in rev.
 int precompile_index(const Address20& addr, Revision rev) noexcept;
 
-// Jump-destination analysis of one code, cached by code hash.
+// Static cost of the straight-line code from one instruction to the end of its basic block (evmone "advanced"
+// style): the interpreter charges it and checks the stack once on entering a block instead of per instruction.
+// A block ends at an instruction that leaves it (STOP, JUMP, JUMPI, RETURN, REVERT, SELFDESTRUCT, undefined) or
+// that must see the exact gas left (GAS, SSTORE, CALL*, CREATE*); a JUMPDEST reached by falling through does
+// not start one. Charging early is exact in effect: every exceptional halt consumes all the frame's gas.
+struct BlockCost {
+  std::int32_t gas = 0;         // sum of the static gas of the block's instructions; kBlockGasSaturated if larger
+  std::int16_t stack_req = 0;   // stack height needed on entry (clamped to 2048)
+  std::int16_t stack_grow = 0;  // largest growth above the entry height within the block (>= 0, clamped)
+};
+
+// A block whose static gas does not fit 31 bits (only possible for code over 1 MB, e.g. in a genesis alloc):
+// the interpreter then sums it exactly with block_gas_exact.
+inline constexpr std::int32_t kBlockGasSaturated = INT32_MAX;
+
+// Jump-destination and block analysis of one code, cached by code hash.
 struct CodeAnalysis {
   Bytes padded;                    // code followed by 33 zero bytes (PUSH32 at the end, then STOP)
   std::vector<std::uint8_t> jumpdest;  // 1 where a JUMPDEST opcode (not PUSH data) is
+  std::vector<BlockCost> blocks;   // by pc (size + 1 entries); meaningful at instruction starts
   std::size_t size = 0;
 };
 std::shared_ptr<const CodeAnalysis> analyze(ByteView code);
+// The static gas of the block starting at instruction `pc`, summed without saturation.
+std::int64_t block_gas_exact(const CodeAnalysis& code, std::size_t pc) noexcept;
 
 // EIP-7702 delegation designator 0xef0100 || address.
 bool is_delegation(ByteView code) noexcept;

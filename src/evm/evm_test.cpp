@@ -354,6 +354,104 @@ TEST(Evm, DepthLimitFailsCallButNotCaller) {
   EXPECT_EQ(o.result.status, StatusCode::kSuccess);
 }
 
+// Block-wise gas and stack checks (CodeAnalysis::blocks) must be indistinguishable from per-instruction ones:
+// exact gas where it is observable (GAS, the gas left after a halt, OOG at the exact boundary) and the same
+// exceptional outcome. The same programs run with a tracer (per-instruction checks) must agree.
+class CountingTracer final : public Tracer {
+ public:
+  void on_instruction(std::size_t, std::uint8_t, std::int64_t, int, const uint256*, std::size_t,
+                      std::size_t) override {
+    ++steps;
+  }
+  int steps = 0;
+};
+
+CallOutcome run_both(Harness& h, const Address20& to, std::int64_t gas, bool traced) {
+  State st(h.pre);
+  st.warm_address(kSender);
+  st.warm_address(to);
+  Evm vm(st, h.block, h.tx, h.rev);
+  CountingTracer tracer;
+  if (traced) vm.set_tracer(&tracer);
+  Message m;
+  m.gas = gas;
+  m.sender = kSender;
+  m.recipient = m.code_address = to;
+  CallOutcome out;
+  out.result = vm.execute(m);
+  out.gas_used = gas - out.result.gas_left;
+  if (traced) EXPECT_GT(tracer.steps, 0);
+  return out;
+}
+
+TEST(Evm, GasOpcodeIsExactInsideABlock) {
+  Harness h;
+  // PUSH1 1 PUSH1 2 ADD POP GAS PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN
+  h.code(kContract, "600160020150" "5a" "600052" "60206000f3");
+  for (bool traced : {false, true}) {
+    auto o = run_both(h, kContract, 1000, traced);
+    ASSERT_EQ(o.result.status, StatusCode::kSuccess);
+    // GAS sees 1000 minus PUSH1, PUSH1, ADD (3 each), POP (2) and its own 2.
+    EXPECT_EQ(uint256::load_be(o.result.output.data()), uint256(1000 - 13)) << traced;
+    EXPECT_EQ(o.gas_used, 13 + 3 + 3 + 3 + 3 + 3) << traced;  // + PUSH1, MSTORE + 1 word, 2 PUSH1
+  }
+}
+
+TEST(Evm, BlockGasBoundaryIsExact) {
+  Harness h;
+  // PUSH1 5 JUMP, then JUMPDESTs at 3..7 and STOP: the jump lands on 5, so 3 + 8 + 3 * 1 = 14 gas.
+  h.code(kContract, "6005565b5b5b5b5b00");
+  for (bool traced : {false, true}) {
+    auto ok = run_both(h, kContract, 14, traced);
+    EXPECT_EQ(ok.result.status, StatusCode::kSuccess) << traced;
+    EXPECT_EQ(ok.result.gas_left, 0) << traced;
+    auto oog = run_both(h, kContract, 13, traced);
+    EXPECT_EQ(oog.result.status, StatusCode::kOutOfGas) << traced;
+    EXPECT_EQ(oog.result.gas_left, 0) << traced;
+  }
+  // A countdown loop: PUSH1 10; JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 2 JUMPI; STOP = 3 + 10 * 26 gas.
+  Harness h2;
+  h2.code(kContract, "600a" "5b600190038060025700");
+  for (bool traced : {false, true}) {
+    EXPECT_EQ(run_both(h2, kContract, 263, traced).result.status, StatusCode::kSuccess) << traced;
+    EXPECT_EQ(run_both(h2, kContract, 262, traced).result.status, StatusCode::kOutOfGas) << traced;
+  }
+}
+
+TEST(Evm, BlockAnalysisSumsToTheBlockEnd) {
+  // PUSH1 1 PUSH1 2 ADD JUMPDEST POP GAS JUMPDEST PUSH0 PUSH1 0 JUMPI STOP
+  const auto a = analyze(hex_or_die("6001600201" "5b" "50" "5a" "5b" "5f" "6000" "57" "00"));
+  EXPECT_EQ(a->blocks[0].gas, 3 + 3 + 3 + 1 + 2 + 2);  // through GAS, falling through the JUMPDEST
+  EXPECT_EQ(a->blocks[0].stack_req, 0);
+  EXPECT_EQ(a->blocks[0].stack_grow, 2);
+  EXPECT_EQ(a->blocks[5].gas, 1 + 2 + 2);               // from the JUMPDEST at 5
+  EXPECT_EQ(a->blocks[5].stack_req, 1);                 // POP needs one item
+  EXPECT_EQ(a->blocks[8].gas, 1 + 2 + 3 + 10);          // after GAS: JUMPDEST PUSH0 PUSH1 JUMPI
+  EXPECT_EQ(a->blocks[13].gas, 0);                      // STOP after JUMPI
+  for (std::size_t pc : {0u, 5u, 7u, 8u, 13u})
+    EXPECT_EQ(block_gas_exact(*a, pc), a->blocks[pc].gas) << pc;
+}
+
+TEST(Evm, FailureLaterInABlockUndoesTheBlock) {
+  Harness h;
+  // PUSH1 0 PUSH1 0 LOG0 ADD: ADD underflows after the log, so the frame fails: no log, all gas used.
+  h.code(kContract, "60006000a001");
+  for (bool traced : {false, true}) {
+    State st(h.pre);
+    Evm vm(st, h.block, h.tx, h.rev);
+    CountingTracer tracer;
+    if (traced) vm.set_tracer(&tracer);
+    Message m;
+    m.gas = 10000;
+    m.sender = kSender;
+    m.recipient = m.code_address = kContract;
+    auto r = vm.execute(m);
+    EXPECT_EQ(r.status, StatusCode::kStackUnderflow) << traced;
+    EXPECT_EQ(r.gas_left, 0) << traced;
+    EXPECT_TRUE(st.logs().empty()) << traced;
+  }
+}
+
 TEST(Precompiles, Sha256Identity) {
   Harness h;
   State st(h.pre);

@@ -2,8 +2,9 @@
 """Differential fuzzer: random bytecode and transactions, executed by our EVM and by geth's `evm` tool.
 
 Each round generates a batch of random state tests (random contracts that call each other, create, log, revert,
-touch storage and transient storage, expand memory, self-destruct; random transactions of types 0, 1, 2 and, for
-Prague, 4 with signed EIP-7702 authorizations) and
+touch storage and transient storage, expand memory, self-destruct, loop backwards, do modular and signed
+arithmetic on boundary-limb operands; random transactions of types 0, 1, 2 and, for Prague, 4 with signed EIP-7702
+authorizations, sometimes sent to an authority; contracts call the authorities too) and
   1. runs them through our `igra-statetest --fill`, which writes our post-state root, logs hash and, for an
      invalid transaction, our exception into the tests' `post` sections;
   2. runs the filled tests through geth's `evm statetest`, which re-executes them and checks the root (all
@@ -14,7 +15,9 @@ Any disagreement is written to --out (the test file plus geth's message) and cou
 Usage: .venv/bin/python tests/diff/evm_diff.py [--minutes M | --rounds R] [--batch B] [--seed S]
                                               [--fork Prague|Cancun|both] [--out DIR]
 Needs build/release/apps/igra-statetest/igra-statetest and geth's evm (.tools/bin/evm or $GETH_EVM;
-scripts/install-geth-evm.sh installs it).
+scripts/install-geth-evm.sh installs it). geth's statetest only checks that an expected exception occurred, not
+its name (tests/state_test_util.go checkError), so our "TransactionException.<NAME>" strings need not match
+its error texts. Copy igra-statetest elsewhere and pass --build when rebuilding during a long run.
 """
 import argparse
 import json
@@ -59,8 +62,14 @@ class Gen:
             return self.r.choice([0, 1, 2, 31, 32, 33, 255, 256, 1024, 0xFFFF])
         if r < 0.85:
             return int(self.r.choice(CONTRACTS + PRECOMPILES + [SENDER, COINBASE]), 16)
-        if r < 0.95:
+        if r < 0.92:
             return self.r.getrandbits(256)
+        if r < 0.96:  # limbs from boundary values: rare paths of 256-bit division and modular arithmetic
+            pool = [0, 1, 2, 2**64 - 1, 2**64 - 2, 2**63, 2**63 - 1, 2**63 + 1, 2**32]
+            v = 0
+            for _ in range(4):
+                v = (v << 64) | (self.r.getrandbits(64) if self.r.random() < 0.3 else self.r.choice(pool))
+            return v >> self.r.choice([0, 0, 0, 1, 63, 64, 65, 128, 190])
         return self.r.choice([2**255, 2**256 - 1, 2**64, 2**32 - 1, 2**128])
 
     def push(self, v):
@@ -77,7 +86,9 @@ class Gen:
         return self.r.choice([0, 1, 20, 32, 64, self.r.randrange(0, 200)]) if self.r.random() < 0.97 else 100000
 
     def addr(self):
-        return int(self.r.choice(CONTRACTS + CONTRACTS + PRECOMPILES + [SENDER, COINBASE,
+        # Prague: also the EIP-7702 authorities (delegated EOAs once an authorization applied).
+        extra = auth_addresses() if self.fork == "Prague" else []
+        return int(self.r.choice(CONTRACTS + CONTRACTS + PRECOMPILES + extra + [SENDER, COINBASE,
                                  f"0x{self.r.getrandbits(160):040x}"]), 16)
 
     def gas(self):
@@ -147,9 +158,56 @@ class Gen:
             out += p(self.mem_len()) + p(self.mem_off()) + bytes([self.r.choice([0xF3, 0xFD])])
         elif r < 0.92:
             out += bytes([self.r.choice([0xFE, 0x0C, 0xEF, 0x00])])
-        else:
+        elif r < 0.95:
             out += p(self.small()) + p(self.small()) + bytes([self.r.choice([0x01, 0x02, 0x04, 0x06, 0x0A, 0x1B, 0x1C, 0x1D])])
             out += p(self.r.randrange(0, 8)) + bytes([0x55])
+        elif r < 0.965:
+            out += self.precompile_call()
+        elif r < 0.98:  # modular and signed arithmetic on structured operands
+            op = self.r.choice([0x05, 0x07, 0x08, 0x09, 0x08, 0x09])
+            for _ in range(3 if op in (0x08, 0x09) else 2):
+                out += p(self.small())
+            out += bytes([op]) + p(self.r.randrange(0, 8)) + bytes([0x55])
+        else:  # a short backward loop: counter; JUMPDEST ... counter-1, DUP, JUMPI back
+            out += b"\xfd\xfd" + bytes([self.r.randrange(1, 6)])  # placeholder, replaced by assemble()
+        return out
+
+    def precompile_call(self):
+        # Input for one of the precompiles (0x01-0x0a; 0x0b-0x11 from Prague) written to memory [0, n), then a
+        # CALL or STATICCALL with random gas; success, RETURNDATASIZE and the first output word are stored.
+        p = self.push
+        last = 0x11 if self.fork == "Prague" else 0x0A
+        idx = self.r.randrange(1, last + 1)
+        words = lambda n: b"".join(p(self.r.getrandbits(256)) + p(32 * k) + b"\x52" for k in range(n))
+        out = b""
+        if idx == 5:  # modexp: base, exponent and modulus lengths, then the numbers
+            lens = [self.r.choice([0, 1, 2, 8, 31, 32, 33, 64, self.r.randrange(0, 100)]) for _ in range(3)]
+            if self.r.random() < 0.05:
+                lens[self.r.randrange(3)] = self.r.choice([2**32, 2**64 - 1, 1024])
+            out += words(8)
+            for k, v in enumerate(lens):
+                out += p(v) + p(32 * k) + b"\x52"
+            n = 96 + sum(min(v, 200) for v in lens)
+        elif idx == 9:  # blake2f: rounds (4 bytes) | h | m | t | final flag
+            out += words(7)
+            out += p((self.r.randrange(0, 24) << 224) | self.r.getrandbits(224)) + p(0) + b"\x52"
+            out += p(self.r.choice([0, 1, 1, 2])) + p(212) + b"\x53"
+            n = self.r.choice([213, 213, 213, 212, 214])
+        else:
+            base = {1: 128, 2: 64, 3: 64, 4: 64, 6: 128, 7: 96, 8: 192, 10: 192, 11: 256, 12: 160, 13: 512,
+                    14: 288, 15: 384, 16: 64, 17: 128}[idx]
+            n = base * self.r.choice([0, 1, 1, 1, 2]) + self.r.choice([0, 0, 0, 1, 31])
+            out += words(min((n + 31) // 32, 20))
+            if idx == 1 and self.r.random() < 0.5:
+                out += p(self.r.choice([27, 28])) + p(32) + b"\x52"  # a well-formed v
+        op = self.r.choice([0xF1, 0xFA])
+        out += p(64) + p(0x800) + p(n) + p(0)
+        if op == 0xF1:
+            out += p(self.r.choice([0, 0, 1]))
+        out += p(idx) + p(self.gas()) + bytes([op])
+        out += p(self.r.randrange(20, 24)) + b"\x55"
+        out += b"\x3d" + p(self.r.randrange(24, 28)) + b"\x55"  # RETURNDATASIZE
+        out += p(0x800) + b"\x51" + p(self.r.randrange(28, 32)) + b"\x55"
         return out
 
     def initcode(self):
@@ -177,6 +235,14 @@ def assemble(code, rng):
     out = bytearray()
     i = 0
     while i < len(code):
+        if code[i] == 0xFD and i + 1 < len(code) and code[i + 1] == 0xFD:
+            # PUSH1 n; L: JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH2 L JUMPI POP
+            n = code[i + 2]
+            out += bytes([0x60, n])
+            target = len(out)
+            out += bytes([0x5B, 0x60, 0x01, 0x90, 0x03, 0x80, 0x61, target >> 8, target & 0xFF, 0x57, 0x50])
+            i += 3
+            continue
         if code[i] == 0xFE and i + 1 < len(code) and code[i + 1] == 0xFE:
             body = code[i + 2:i + 3]
             target = len(out) + 4 + len(body)
@@ -209,7 +275,9 @@ def make_test(rng, fork, name):
     g = Gen(rng, fork)
     pre = {SENDER: {"balance": hex(10**21), "nonce": "0x00", "code": "0x", "storage": {}}}
     for c in CONTRACTS:
-        storage = {hex(k): hex(rng.choice([1, 2, rng.getrandbits(64)])) for k in range(8) if rng.random() < 0.3}
+        # geth decodes storage keys and values as even-length hex (storageJSON).
+        storage = {f"0x{k:064x}": f"0x{rng.choice([1, 2, rng.getrandbits(64)]):064x}" for k in range(8)
+                   if rng.random() < 0.3}
         pre[c] = {"balance": hex(rng.choice([0, 0, 1, 10**18])), "nonce": hex(rng.choice([0, 1])),
                   "code": "0x" + g.program(rng.randrange(1, 25)).hex(), "storage": storage}
     tx_type = rng.choice([0, 1, 2, 2] + ([4] if fork == "Prague" else []))
@@ -232,6 +300,8 @@ def make_test(rng, fork, name):
                        "storageKeys": [f"0x{rng.randrange(0, 8):064x}" for _ in range(rng.randrange(0, 3))]})
         tx["accessLists"] = [al]
     if tx_type == 4:
+        if rng.random() < 0.3:
+            tx["to"] = rng.choice(auth_addresses())  # a call to a (possibly just) delegated account
         auths = []
         from coincurve import PrivateKey
         for k in rng.sample(AUTH_KEYS, rng.randrange(1, 3)):
@@ -248,6 +318,18 @@ def make_test(rng, fork, name):
     post = {fork: [{"hash": "0x" + "00" * 32, "logs": "0x" + "00" * 32,
                     "indexes": {"data": 0, "gas": 0, "value": 0}}]}
     return name, {"env": env, "pre": pre, "transaction": tx, "post": post}
+
+
+_AUTH_ADDRESSES = []
+
+
+def auth_addresses():
+    if not _AUTH_ADDRESSES:
+        from coincurve import PrivateKey
+        for k in AUTH_KEYS:
+            pub = PrivateKey(k.to_bytes(32, "big")).public_key.format(False)[1:]
+            _AUTH_ADDRESSES.append("0x" + keccak256(pub)[-20:].hex())
+    return _AUTH_ADDRESSES
 
 
 def keccak256(b):
