@@ -25,7 +25,7 @@ PrecompileOutput ecrecover(ByteView input, std::int64_t gas, Revision) {
   constexpr std::int64_t kCost = 3000;
   if (gas < kCost) return out_of_gas();
   std::uint8_t in[128] = {};
-  std::memcpy(in, input.data(), std::min<std::size_t>(input.size(), 128));
+  if (!input.empty()) std::memcpy(in, input.data(), std::min<std::size_t>(input.size(), 128));  // data() may be null
   PrecompileOutput r{true, kCost, {}};
   // v is a full 32-byte word that must be exactly 27 or 28.
   for (int i = 32; i < 63; ++i)
