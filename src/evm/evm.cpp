@@ -883,11 +883,14 @@ LA4: {
   const uint256 off = sp[-1], size = sp[-2];
   IGRA_EXPAND(off, size);
   if (!size.is_zero()) IGRA_CHARGE(8 * static_cast<std::int64_t>(size.low64()));
-  Log log;
-  log.address = msg.recipient;
-  for (int i = 0; i < n; ++i) log.topics.push_back(sp[-3 - i].to_be32());
-  if (!size.is_zero()) log.data.assign(memory.data() + off.low64(), memory.data() + off.low64() + size.low64());
-  state_.add_log(std::move(log));
+  {
+    // Own scope: clang rejects an indirect goto (IGRA_NEXT) inside the scope of a variable with a destructor.
+    Log log;
+    log.address = msg.recipient;
+    for (int i = 0; i < n; ++i) log.topics.push_back(sp[-3 - i].to_be32());
+    if (!size.is_zero()) log.data.assign(memory.data() + off.low64(), memory.data() + off.low64() + size.low64());
+    state_.add_log(std::move(log));
+  }
   sp -= n + 2;
   IGRA_NEXT();
 }
