@@ -146,6 +146,8 @@ class Tracer {
   virtual void on_frame_end(int depth, StatusCode status, std::int64_t gas_left) {}
 };
 
+// Nested calls recurse in C++ (one interpreter frame per call depth, up to 1024): run execution on a thread with a
+// large stack (64 MiB is ample for release builds; sanitizer builds need several times more).
 class Evm {
  public:
   Evm(State& state, const BlockEnv& block, const TxEnv& tx, Revision rev);
