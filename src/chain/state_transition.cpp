@@ -238,7 +238,6 @@ core::Result<TxExecution> apply_transaction(evm::State& state, const evm::BlockE
   out.gas_used = gas_used;
   out.blob_gas_used = blob_gas;
   out.output = std::move(r.output);
-  out.needs_precompile = vm.needs_precompile();
   if (r.status == evm::StatusCode::kSuccess) out.logs = state.logs();
   state.finalize_transaction();
   return out;

@@ -30,7 +30,6 @@ struct TxExecution {
   std::vector<evm::Log> logs;
   std::optional<core::Address20> contract_address;  // creates
   core::Bytes output;
-  int needs_precompile = 0;  // an unimplemented precompile that was called (see evm::Evm)
   bool success() const noexcept { return status == evm::StatusCode::kSuccess; }
 };
 

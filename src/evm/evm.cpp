@@ -245,11 +245,7 @@ ExecutionResult Evm::create_message(const Message& msg) {
 }
 
 ExecutionResult Evm::run_precompile(int index, const Message& msg) {
-  PrecompileFn fn = find_precompile(index);
-  if (fn == nullptr) {
-    if (needs_precompile_ == 0) needs_precompile_ = index;
-    return ExecutionResult{StatusCode::kPrecompileFailure, 0, {}, {}};
-  }
+  const PrecompileFn fn = find_precompile(index);  // every address 0x01-0x11 has one
   PrecompileOutput out = fn(msg.input, msg.gas, rev_);
   if (out.gas_used > msg.gas) return ExecutionResult{StatusCode::kOutOfGas, 0, {}, {}};
   if (!out.ok) return ExecutionResult{StatusCode::kPrecompileFailure, 0, {}, {}};

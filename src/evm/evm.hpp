@@ -85,10 +85,8 @@ struct ExecutionResult {
 };
 
 // Precompiles 0x01..0x11 (0x0b-0x11 from Prague). 0x01-0x04 are implemented in precompiles.cpp, 0x05-0x11 are
-// adapters over src/crypto in the same table. register_precompile replaces an entry (nullptr removes it);
-// executing an absent one records its address in Evm::needs_precompile() and fails the call consuming its gas.
+// adapters over src/crypto in the same table.
 // A PrecompileFn returns gas_used > gas for "out of gas" and ok = false for invalid input (all gas consumed).
-// Registration is a setup-time operation (not synchronised with running EVMs).
 struct PrecompileOutput {
   bool ok = false;
   std::int64_t gas_used = 0;
@@ -96,7 +94,6 @@ struct PrecompileOutput {
 };
 using PrecompileFn = PrecompileOutput (*)(ByteView input, std::int64_t gas, Revision rev);
 inline constexpr int kMaxPrecompile = 0x11;
-void register_precompile(int address, PrecompileFn fn) noexcept;
 PrecompileFn find_precompile(int address) noexcept;
 // Number of precompile addresses active in `rev` (0x0a for Cancun, 0x11 for Prague).
 int precompile_count(Revision rev) noexcept;
@@ -160,8 +157,6 @@ class Evm {
   // opcodes do it themselves) and msg.recipient must be the new address.
   ExecutionResult execute(const Message& msg);
 
-  // The first unimplemented precompile address that was called (0 if none).
-  int needs_precompile() const noexcept { return needs_precompile_; }
   // Optional tracer (not owned); null disables tracing at the cost of one predictable branch per instruction.
   void set_tracer(Tracer* tracer) noexcept { tracer_ = tracer; }
 
@@ -185,7 +180,6 @@ class Evm {
   const BlockEnv& block_;
   const TxEnv& tx_;
   Revision rev_;
-  int needs_precompile_ = 0;
   Tracer* tracer_ = nullptr;
   // Per-depth stack arrays and memory buffers. Taken from a per-thread pool so consecutive transactions reuse
   // them (an Evm created while another is alive on the same thread gets its own).

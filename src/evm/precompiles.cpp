@@ -1,4 +1,4 @@
-// Precompiled contracts: 0x01-0x04 here, 0x05-0x11 adapted from src/crypto; register_precompile can replace any.
+// Precompiled contracts: 0x01-0x04 here, 0x05-0x11 adapted from src/crypto.
 #include <array>
 #include <cstring>
 
@@ -184,10 +184,6 @@ std::array<PrecompileFn, kMaxPrecompile + 1>& table() {
 }
 
 }  // namespace
-
-void register_precompile(int address, PrecompileFn fn) noexcept {
-  if (address >= 1 && address <= kMaxPrecompile) table()[static_cast<std::size_t>(address)] = fn;
-}
 
 PrecompileFn find_precompile(int address) noexcept {
   if (address < 1 || address > kMaxPrecompile) return nullptr;
