@@ -21,6 +21,7 @@
 
 #include "core/hex.hpp"
 #include "kaspa/rpc/client.hpp"
+#include "support/inbox.hpp"
 #include "kaspa/script_class.hpp"
 #include "simnet/rpc_server.hpp"
 #include "simnet/tx_test_support.hpp"
@@ -31,6 +32,7 @@ namespace {
 namespace krpc = kaspa::rpc;
 using namespace std::chrono_literals;
 using testing::Wallet;
+using ::igra::testing::Inbox;
 
 constexpr std::uint64_t kMaturity = 5;
 
@@ -40,45 +42,6 @@ std::string address_of(const kaspa::ScriptPublicKey& spk) {
   return a.ok() ? a->to_string() : std::string();
 }
 
-// Thread-safe list of received notifications.
-template <typename T>
-class Inbox {
- public:
-  void push(const T& v) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      items_.push_back(v);
-    }
-    cv_.notify_all();
-  }
-  // Waits until `pred` holds for some received item; returns it.
-  std::optional<T> wait_for(const std::function<bool(const T&)>& pred, std::chrono::milliseconds limit = 10s) {
-    std::unique_lock<std::mutex> lock(mu_);
-    std::optional<T> found;
-    cv_.wait_for(lock, limit, [&] {
-      for (const auto& v : items_)
-        if (pred(v)) {
-          found = v;
-          return true;
-        }
-      return false;
-    });
-    return found;
-  }
-  std::vector<T> snapshot() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return items_;
-  }
-  void clear() {
-    std::lock_guard<std::mutex> lock(mu_);
-    items_.clear();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<T> items_;
-};
 
 class SimnetNodeRpc : public ::testing::Test {
  protected:

@@ -36,6 +36,7 @@
 #include "kaspa/script_builder.hpp"
 #include "kaspa/sign.hpp"
 #include "kaspa/tx_id.hpp"
+#include "support/inbox.hpp"
 #include "support/testing.hpp"
 
 namespace igra {
@@ -44,6 +45,7 @@ namespace {
 namespace krpc = kaspa::rpc;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using ::igra::testing::Inbox;
 
 // Coinbase maturity of rusty-kaspa's simnet (10 BPS x 100 s); kaspa-simnet is started with the same value.
 constexpr std::uint64_t kCoinbaseMaturity = 1000;
@@ -147,35 +149,6 @@ class NodeProcess {
   pid_t pid_ = -1;
 };
 
-template <typename T>
-class Inbox {
- public:
-  void push(const T& v) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      items_.push_back(v);
-    }
-    cv_.notify_all();
-  }
-  // Waits until pred(all items so far) holds.
-  bool wait_until(const std::function<bool(const std::vector<T>&)>& pred, std::chrono::milliseconds limit = 20s) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return cv_.wait_for(lock, limit, [&] { return pred(items_); });
-  }
-  std::vector<T> snapshot() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return items_;
-  }
-  void clear() {
-    std::lock_guard<std::mutex> lock(mu_);
-    items_.clear();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<T> items_;
-};
 
 struct Wallet {
   crypto::SecretKey key;
