@@ -1,5 +1,5 @@
 """Differential tests of the EIP-2537 BLS12-381 precompiles and the EIP-4844 point evaluation in igra::crypto
-(via <build>/tests/igra-precompile-bls-tool, which wraps blst) against py_ecc:
+(via <build>/tests/igra-precompile-tool, which wraps blst) against py_ecc:
 
   - G1/G2 ADD and MSM: py_ecc.optimized_bls12_381 add / multiply (scalars not reduced, as the EIP says).
   - pairing check: py_ecc.optimized_bls12_381 pairing on a few random inputs, bilinearity-built identities.
@@ -32,7 +32,7 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def tool(tool_factory):
-    return tool_factory("precompile-bls")
+    return tool_factory("precompile")
 
 
 @pytest.fixture

@@ -6,6 +6,9 @@
 //   {"op":"bn254_add","input":H}     -> {"output":H,"gas":150}
 //   {"op":"bn254_mul","input":H}     -> {"output":H,"gas":6000}
 //   {"op":"bn254_pairing","input":H} -> {"output":H,"gas":n}
+// and for tests/oracle/test_bls_precompiles.py the BLS12-381 precompiles (EIP-2537) and KZG point evaluation:
+//   {"op":"g1_add"|"g1_msm"|"g2_add"|"g2_msm"|"pairing"|"map_fp_to_g1"|"map_fp2_to_g2"|"kzg","input":H}
+//     -> {"output":H,"gas":n}
 #include <iostream>
 #include <string>
 
@@ -13,7 +16,9 @@
 
 #include "core/hex.hpp"
 #include "crypto/blake2f.hpp"
+#include "crypto/bls12_381.hpp"
 #include "crypto/bn254.hpp"
+#include "crypto/kzg.hpp"
 #include "crypto/modexp.hpp"
 
 namespace {
@@ -42,6 +47,15 @@ json run(const json& cmd) {
   if (op == "bn254_add") return reply(crypto::bn254_add(*input), crypto::kBn254AddGas);
   if (op == "bn254_mul") return reply(crypto::bn254_mul(*input), crypto::kBn254MulGas);
   if (op == "bn254_pairing") return reply(crypto::bn254_pairing_check(*input), crypto::bn254_pairing_gas(*input));
+  const std::size_t n = input->size();
+  if (op == "g1_add") return reply(crypto::bls12_g1_add(*input), crypto::bls12_g1_add_gas());
+  if (op == "g1_msm") return reply(crypto::bls12_g1_msm(*input), crypto::bls12_g1_msm_gas(n));
+  if (op == "g2_add") return reply(crypto::bls12_g2_add(*input), crypto::bls12_g2_add_gas());
+  if (op == "g2_msm") return reply(crypto::bls12_g2_msm(*input), crypto::bls12_g2_msm_gas(n));
+  if (op == "pairing") return reply(crypto::bls12_pairing_check(*input), crypto::bls12_pairing_gas(n));
+  if (op == "map_fp_to_g1") return reply(crypto::bls12_map_fp_to_g1(*input), crypto::bls12_map_fp_to_g1_gas());
+  if (op == "map_fp2_to_g2") return reply(crypto::bls12_map_fp2_to_g2(*input), crypto::bls12_map_fp2_to_g2_gas());
+  if (op == "kzg") return reply(crypto::kzg_point_evaluation(*input), crypto::kzg_point_evaluation_gas());
   return json{{"error", "unknown op " + op}};
 }
 
