@@ -12,6 +12,7 @@
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "state/mpt.hpp"
+#include "state/trie_fixture_testing.hpp"
 #include "support/testing.hpp"
 
 using namespace igra::core;
@@ -47,22 +48,8 @@ class MemStore final : public NodeStore {
   std::size_t loads = 0;
 };
 
-Bytes fixture_bytes(const json& j) {
-  if (j.is_null()) return {};
-  const std::string s = j.get<std::string>();
-  if (s.rfind("0x", 0) == 0) return hex_or_die(s);
-  return Bytes(s.begin(), s.end());
-}
-
-std::vector<std::pair<Bytes, Bytes>> fixture_entries(const json& in) {
-  std::vector<std::pair<Bytes, Bytes>> out;
-  if (in.is_array()) {
-    for (const auto& kv : in) out.emplace_back(fixture_bytes(kv[0]), fixture_bytes(kv[1]));
-  } else {
-    for (const auto& [k, v] : in.items()) out.emplace_back(fixture_bytes(json(k)), fixture_bytes(v));
-  }
-  return out;
-}
+using igra::state::testing::fixture_bytes;
+using igra::state::testing::fixture_entries;
 
 // Applies the entries one at a time, persisting after each and reopening the trie from the store, so every
 // step loads the nodes it edits. Returns the final root.

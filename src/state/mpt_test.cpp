@@ -18,6 +18,7 @@
 #include "core/keccak.hpp"
 #include "core/rlp.hpp"
 #include "state/mpt_node.hpp"
+#include "state/trie_fixture_testing.hpp"
 #include "support/testing.hpp"
 
 using namespace igra::core;
@@ -26,24 +27,8 @@ using nlohmann::json;
 
 namespace {
 
-// Fixture convention (as in go-ethereum's trie tests): "0x..." is hex, any other string its raw bytes,
-// null an absent value (a deletion).
-Bytes fixture_bytes(const json& j) {
-  if (j.is_null()) return {};
-  const std::string s = j.get<std::string>();
-  if (s.rfind("0x", 0) == 0) return hex_or_die(s);
-  return Bytes(s.begin(), s.end());
-}
-
-std::vector<std::pair<Bytes, Bytes>> fixture_entries(const json& in) {
-  std::vector<std::pair<Bytes, Bytes>> out;
-  if (in.is_array()) {
-    for (const auto& kv : in) out.emplace_back(fixture_bytes(kv[0]), fixture_bytes(kv[1]));
-  } else {
-    for (const auto& [k, v] : in.items()) out.emplace_back(fixture_bytes(json(k)), fixture_bytes(v));
-  }
-  return out;
-}
+using igra::state::testing::fixture_bytes;
+using igra::state::testing::fixture_entries;
 
 std::filesystem::path trie_dir() { return igra::testing::unpacked_fixture("ethereum-tests.tar.xz") / "TrieTests"; }
 
