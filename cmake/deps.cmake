@@ -9,3 +9,5 @@ find_package(gRPC CONFIG REQUIRED)
 find_program(IGRA_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
 # LMDB for the state database (layer state). Debian's liblmdb-dev ships lmdb.pc.
 pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
+# nlohmann/json (nlohmann-json3-dev, header-only): genesis files (layer chain) and the test support code.
+find_package(nlohmann_json REQUIRED)

@@ -92,7 +92,7 @@ IntrinsicGas intrinsic_gas(const Transaction& tx, Revision rev) {
 
 core::Result<TxExecution> apply_transaction(evm::State& state, const evm::BlockEnv& block, Revision rev,
                                             const Transaction& tx, const Address20& sender, const BlockUsage& usage,
-                                            evm::Tracer* tracer) {
+                                            evm::Tracer* tracer, const ApplyOptions& options) {
   // ---- stateless validity ----
   if (tx.type == TxType::kSetCode && rev < Revision::kPrague) return tx_error("TYPE_4_TX_PRE_FORK", "type 4 before Prague");
   // Typed transactions always carry a chain id; legacy ones only when EIP-155 protected.
@@ -126,7 +126,9 @@ core::Result<TxExecution> apply_transaction(evm::State& state, const evm::BlockE
     effective_price = tx.gas_price;
     max_fee = tx.gas_price;
   }
-  std::optional<uint256> max_cost = checked_mul(uint256(tx.gas_limit), max_fee);
+  // Igra: the balance is checked at the effective price (and the blob fee at the blob base fee).
+  const uint256& balance_price = options.balance_at_effective_price ? effective_price : max_fee;
+  std::optional<uint256> max_cost = checked_mul(uint256(tx.gas_limit), balance_price);
   if (tx.type == TxType::kBlob) {
     if (tx.blob_versioned_hashes.empty()) return tx_error("TYPE_3_TX_ZERO_BLOBS", "blob transaction without blobs");
     for (const auto& h : tx.blob_versioned_hashes)
@@ -134,7 +136,8 @@ core::Result<TxExecution> apply_transaction(evm::State& state, const evm::BlockE
     if (tx.max_fee_per_blob_gas < block.blob_base_fee)
       return tx_error("INSUFFICIENT_MAX_FEE_PER_BLOB_GAS", "max blob fee below blob base fee");
     if (max_cost) {
-      auto blob_max = checked_mul(uint256(blob_gas), tx.max_fee_per_blob_gas);
+      auto blob_max = checked_mul(uint256(blob_gas), options.balance_at_effective_price ? block.blob_base_fee
+                                                                                        : tx.max_fee_per_blob_gas);
       max_cost = blob_max ? checked_add(*max_cost, *blob_max) : std::nullopt;
     }
   }

@@ -39,9 +39,18 @@ struct IntrinsicGas {
 };
 IntrinsicGas intrinsic_gas(const Transaction& tx, evm::Revision rev);
 
+// Variations of the admission rules.
+struct ApplyOptions {
+  // Igra admission (decisions.md): the sender's balance must cover gas_limit * effective gas price + value
+  // (+ the blob fee at the block's blob base fee for type 3), instead of Ethereum's
+  // gas_limit * max_fee_per_gas + blob_gas * max_fee_per_blob_gas + value.
+  bool balance_at_effective_price = false;
+};
+
 // The sender is given (recovered by the caller, see transaction_codec.hpp). block.blob_base_fee must be set.
 core::Result<TxExecution> apply_transaction(evm::State& state, const evm::BlockEnv& block, evm::Revision rev,
                                             const Transaction& tx, const core::Address20& sender,
-                                            const BlockUsage& usage = {}, evm::Tracer* tracer = nullptr);
+                                            const BlockUsage& usage = {}, evm::Tracer* tracer = nullptr,
+                                            const ApplyOptions& options = {});
 
 }  // namespace igra::chain

@@ -360,4 +360,18 @@ Result<core::Address20> recover_authority(const Authorization& auth) {
   return recover(authorization_signing_hash(auth), auth.r, auth.s, static_cast<std::uint8_t>(auth.y_parity.low64()));
 }
 
+core::Result<void> sign_transaction(Transaction& tx, const core::FixedBytes<32>& key) {
+  IGRA_TRY(auto sig, crypto::ecdsa_sign_recoverable(signing_hash(tx), key));
+  tx.r = core::uint256::load_be(sig.r.data());
+  tx.s = core::uint256::load_be(sig.s.data());
+  const std::uint64_t y = sig.recovery_id;
+  if (tx.type != TxType::kLegacy)
+    tx.v = core::uint256(y);
+  else if (tx.chain_id)
+    tx.v = *tx.chain_id * core::uint256(2) + core::uint256(35 + y);
+  else
+    tx.v = core::uint256(27 + y);
+  return {};
+}
+
 }  // namespace igra::chain

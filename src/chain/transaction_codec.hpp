@@ -42,6 +42,10 @@ core::Hash32 signing_hash(const Transaction& tx);
 // and the v rules (legacy v in {27, 28} or >= 35 with chain_id = (v - 35) / 2; typed v in {0, 1}).
 core::Result<std::uint8_t> signature_y_parity(const Transaction& tx);
 
+// Signs tx with `key` (RFC 6979, low s): sets v (legacy: 27 + y, or 35 + 2 * chain_id + y when tx.chain_id
+// is set; typed: y), r and s.
+core::Result<void> sign_transaction(Transaction& tx, const core::FixedBytes<32>& key);
+
 // Recovers the sender address. Fails with kVerifyFailed on invalid signature values or a failed recovery.
 core::Result<core::Address20> recover_sender(const Transaction& tx);
 

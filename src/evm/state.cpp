@@ -67,6 +67,7 @@ State::Account& State::load(const Address20& addr) {
   Account acc;
   if (auto info = reader_->read_account(addr)) {
     acc.exists = true;
+    acc.pre_exists = true;
     acc.nonce = info->nonce;
     acc.balance = info->balance;
     acc.code_hash = info->code_hash;
@@ -165,6 +166,7 @@ void State::set_code(const Address20& addr, Bytes code) {
   a.code_hash = code.empty() ? kEmptyCodeHash : core::keccak256(code);
   a.code = code.empty() ? empty_code() : std::make_shared<const Bytes>(std::move(code));
   a.dirty = true;
+  a.code_set = true;
   mark_touched(addr, a);
 }
 
@@ -194,6 +196,7 @@ void State::set_storage(const Address20& addr, const uint256& key, const uint256
   Slot& s = load_slot(addr, a, key);
   journal_.push_back(make_entry_impl<JournalEntry>(JournalKind::kStorage, addr, key, s.current));
   s.current = value;
+  s.written = true;
   a.dirty = true;
   if (!a.in_tx_list) {
     a.in_tx_list = true;
@@ -424,6 +427,28 @@ void State::commit_to(InMemoryState& out) const {
         o.storage[k] = s.current;
     }
   }
+}
+
+std::vector<AccountDelta> State::changes() const {
+  std::vector<AccountDelta> out;
+  for (const auto& [addr, a] : accounts_) {
+    if (!a.dirty) continue;
+    if (!a.exists && !a.pre_exists) continue;  // created and removed within the block, or never created
+    AccountDelta d;
+    d.address = addr;
+    d.exists = a.exists;
+    d.wipe_storage = a.deleted;
+    if (a.exists) {
+      d.nonce = a.nonce;
+      d.balance = a.balance;
+      d.code_hash = a.code_hash;
+      if (a.code_set && a.code && !a.code->empty()) d.new_code = a.code;
+      for (const auto& [k, s] : a.storage)
+        if (s.written) d.storage.emplace_back(k, s.current);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 }  // namespace igra::evm

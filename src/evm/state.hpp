@@ -92,6 +92,22 @@ class InMemoryState final : public StateReader {
   std::unordered_map<Address20, Account, AddressHash> accounts_;
 };
 
+// One account changed since a State was constructed (State::changes()): what the chain layer turns into a
+// state::AccountChange plus storage and code writes.
+struct AccountDelta {
+  Address20 address;
+  bool exists = false;        // false: the account is removed (it existed before the block)
+  bool wipe_storage = false;  // the account was deleted during the block: its pre-state storage is gone
+  std::uint64_t nonce = 0;
+  uint256 balance;
+  Hash32 code_hash = kEmptyCodeHash;
+  // The code when it was set during the block (contract creation, EIP-7702 delegation) and is not empty.
+  std::shared_ptr<const Bytes> new_code;
+  // Slots written during the block, with their value after the block (zero removes). A slot written back to
+  // its pre-block value may appear.
+  std::vector<std::pair<uint256, uint256>> storage;
+};
+
 struct Log {
   Address20 address;
   std::vector<Hash32> topics;
@@ -160,15 +176,21 @@ class State {
 
   // Writes every account changed since construction into `out` (deleted accounts are erased there).
   void commit_to(InMemoryState& out) const;
+  // Every account changed since construction (call after finalize_transaction). Accounts that neither existed
+  // before nor exist now are left out. Order is unspecified.
+  std::vector<AccountDelta> changes() const;
 
  private:
   struct Slot {
     uint256 original;
     uint256 current;
     bool warm = false;
+    bool written = false;  // set_storage was called since construction (for changes())
   };
   struct Account {
     bool exists = false;
+    bool pre_exists = false;       // existed in the pre-state (for changes())
+    bool code_set = false;         // set_code was called since construction (for changes())
     bool deleted = false;          // deleted during this block: pre-state storage must not be read
     bool pre_has_storage = false;  // pre-state had storage (and the account was not deleted since)
     std::uint64_t nonce = 0;
