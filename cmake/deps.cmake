@@ -11,3 +11,7 @@ find_program(IGRA_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
 pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
 # nlohmann/json (nlohmann-json3-dev, header-only): genesis files (layer chain) and the test support code.
 find_package(nlohmann_json REQUIRED)
+# zlib (zlib1g-dev): Igra 0x95 payloads (layer igra).
+find_package(ZLIB REQUIRED)
+# spdlog (libspdlog-dev): structured logs of the node.
+find_package(spdlog REQUIRED)

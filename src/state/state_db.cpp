@@ -784,6 +784,20 @@ core::Result<std::optional<Account>> StateView::account(const Address20& addr, s
   return std::optional<Account>(a);
 }
 
+core::Result<std::optional<Account>> StateView::head_account(const Address20& addr) {
+  IGRA_TRY(auto v, txn_.get(t::kPlainAccount, addr.view()));
+  if (!v || v->empty()) return std::optional<Account>();
+  IGRA_TRY(auto a, decode_account(*v));
+  return std::optional<Account>(a);
+}
+
+core::Result<core::uint256> StateView::head_storage(const Address20& addr, const Hash32& slot) {
+  const Bytes key = t::concat({addr.view(), slot.view()});
+  IGRA_TRY(auto v, txn_.get(t::kPlainStorage, key));
+  if (!v) return core::uint256{};
+  return decode_storage_value(*v);
+}
+
 core::Result<core::uint256> StateView::balance(const Address20& addr, std::uint64_t block) {
   IGRA_TRY(auto a, account(addr, block));
   return a ? a->balance : core::uint256{};

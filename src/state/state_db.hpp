@@ -82,6 +82,10 @@ class StateView {
   core::Result<core::Bytes> code(const core::Address20& addr, std::uint64_t block);
   core::Result<std::optional<core::Bytes>> code_by_hash(const core::Hash32& hash);
   core::Result<core::Hash32> state_root(std::uint64_t block);
+  // Values after the head block straight from the flat tables (no history lookup, no block check): the
+  // pre-state of the next block's execution.
+  core::Result<std::optional<Account>> head_account(const core::Address20& addr);
+  core::Result<core::uint256> head_storage(const core::Address20& addr, const core::Hash32& slot);
 
   // Proof of an account and some of its slots at `block`, which must be at most kMaxProofDepth blocks
   // below the head (older tries are not kept; the snapshot rebuilds the trie of `block` in memory from

@@ -1,0 +1,234 @@
+// igrad: the Igra full node. Subcommands:
+//   igrad init  --network NAME | --genesis FILE [--network-params FILE]  --datadir DIR
+//   igrad run   --network NAME | --genesis FILE --network-params FILE     --datadir DIR --kaspad HOST:PORT
+//   igrad dev   [--datadir DIR]   (embedded Kaspa simnet + node, funded development accounts)
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "chain/genesis.hpp"
+#include "core/hex.hpp"
+#include "igra/network.hpp"
+#include "igra/node.hpp"
+#include "kaspa/address.hpp"
+#include "simnet/rpc_server.hpp"
+#include "simnet/simnet_node.hpp"
+
+namespace ig = ::igra::igra;
+namespace core = ::igra::core;
+namespace chain = ::igra::chain;
+namespace simnet = ::igra::simnet;
+
+namespace {
+
+std::atomic<int> g_signal{0};
+extern "C" void on_signal(int sig) { g_signal.store(sig); }
+
+core::Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::Error{core::ErrorCode::kIo, "cannot read " + path};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct NetworkChoice {
+  std::string network;
+  std::string genesis_file;
+  std::string params_file;
+  std::string l1_start_hash;
+  std::string extra_data;  // hex, for custom networks
+};
+
+void add_network_options(CLI::App& app, NetworkChoice& n) {
+  app.add_option("--network", n.network, "built-in network: mainnet, galleon or devnet");
+  app.add_option("--genesis", n.genesis_file, "geth-style genesis JSON of a custom network (with --network-params)");
+  app.add_option("--network-params", n.params_file,
+                 "the network's parameters as the rendered network-params.md table (chain id, launch DAA score, "
+                 "txid prefix, reference timestamp and DAA score, min fee, entry minimum, lock script)");
+  app.add_option("--l1-start-hash", n.l1_start_hash,
+                 "Kaspa chain block at or before the launch DAA score to start deriving after (default: the "
+                 "kaspad pruning point)");
+}
+
+// Network parameters and genesis JSON from the options.
+core::Result<std::pair<ig::NetworkParams, std::string>> resolve_network(const NetworkChoice& n) {
+  ig::NetworkParams params;
+  std::string genesis;
+  if (!n.genesis_file.empty()) {
+    if (n.params_file.empty() && n.network.empty())
+      return core::Error{core::ErrorCode::kInvalidArgument, "--genesis needs --network-params (or a built-in --network)"};
+    IGRA_TRY(genesis, read_file(n.genesis_file));
+    if (!n.params_file.empty()) {
+      IGRA_TRY(auto text, read_file(n.params_file));
+      IGRA_TRY(params, ig::parse_network_params_md(text));
+    } else {
+      IGRA_TRY(params, ig::builtin_network(n.network));
+    }
+  } else {
+    if (n.network.empty()) return core::Error{core::ErrorCode::kInvalidArgument, "give --network or --genesis"};
+    IGRA_TRY(params, ig::builtin_network(n.network));
+    std::vector<std::pair<core::Address20, core::uint256>> funded;
+    if (params.name == "devnet")
+      for (const auto& a : ig::dev_accounts())
+        funded.emplace_back(a.address, core::uint256(10'000) * core::uint256(1'000'000'000'000'000'000ull));
+    genesis = ig::render_genesis_json(params, funded);
+  }
+  if (!n.l1_start_hash.empty()) {
+    IGRA_TRY(auto h, core::fixed_from_hex<32>(n.l1_start_hash));
+    params.l1_start_hash = h;
+  }
+  return std::make_pair(params, genesis);
+}
+
+int fail(const char* what, const core::Error& e) {
+  std::fprintf(stderr, "igrad %s: %s\n", what, e.message.c_str());
+  return 1;
+}
+
+void wait_for_signal() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  while (g_signal.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  spdlog::info("signal {}, shutting down", g_signal.load());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"igrad: the Igra full node. Derives the Igra L2 chain from Kaspa's selected-parent chain, executes it\n"
+               "with an embedded EVM and keeps the full history in an LMDB database."};
+  app.require_subcommand(1);
+
+  NetworkChoice init_net;
+  std::string init_datadir;
+  auto* init = app.add_subcommand("init", "write a network's genesis into a data directory and print its hash");
+  add_network_options(*init, init_net);
+  init->add_option("--datadir", init_datadir, "data directory (created if missing)")->required();
+
+  NetworkChoice run_net;
+  std::string run_datadir, kaspad = "127.0.0.1:16110";
+  std::size_t batch = 2000;
+  auto* run = app.add_subcommand("run", "follow kaspad and derive the L2 chain (writes the genesis on first use)");
+  add_network_options(*run, run_net);
+  run->add_option("--datadir", run_datadir, "data directory")->required();
+  run->add_option("--kaspad", kaspad, "kaspad gRPC address host:port")->capture_default_str();
+  run->add_option("--batch", batch, "Kaspa chain blocks fetched per derivation step")->capture_default_str();
+
+  std::string dev_datadir;
+  double dev_bps = 10.0;
+  std::string dev_l1_listen = "127.0.0.1:0";
+  auto* dev = app.add_subcommand(
+      "dev",
+      "development chain: an embedded Kaspa simnet (real time) and a node on the devnet (chain id 38830) whose\n"
+      "genesis funds the ten accounts of the mnemonic 'test test ... junk' (as Hardhat and Anvil)");
+  dev->add_option("--datadir", dev_datadir, "data directory (default: a new temporary directory)");
+  dev->add_option("--bps", dev_bps, "Kaspa blocks per second of the embedded simnet")->capture_default_str();
+  dev->add_option("--l1-listen", dev_l1_listen,
+                  "gRPC address of the embedded simnet (kaspad's API), host:port; port 0 picks a free port")
+      ->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  if (*init) {
+    auto net = resolve_network(init_net);
+    if (!net) return fail("init", net.error());
+    auto genesis = chain::parse_genesis(net->second);
+    if (!genesis) return fail("init", genesis.error());
+    auto hash = ig::init_datadir(init_datadir, *genesis, net->first.l1_start_hash.value_or(core::Hash32{}));
+    if (!hash) return fail("init", hash.error());
+    std::printf("%s\n", core::to_hex(*hash, true).c_str());
+    return 0;
+  }
+
+  if (*run) {
+    auto net = resolve_network(run_net);
+    if (!net) return fail("run", net.error());
+    ig::NodeOptions o;
+    o.datadir = run_datadir;
+    o.params = net->first;
+    o.genesis_json = net->second;
+    o.kaspad = kaspad;
+    o.batch_chain_blocks = batch;
+    auto node = ig::Node::open(std::move(o));
+    if (!node) return fail("run", node.error());
+    spdlog::info("igrad: network {} (chain id {}), genesis {}", net->first.name, net->first.chain_id,
+                 core::to_hex((*node)->genesis().hash, true));
+    if (auto r = (*node)->start(); !r) return fail("run", r.error());
+    wait_for_signal();
+    (*node)->stop();
+    return 0;
+  }
+
+  // dev
+  std::string datadir = dev_datadir;
+  if (datadir.empty()) {
+    char tmpl[] = "/tmp/igrad-dev-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    datadir = tmpl;
+  } else if (std::filesystem::exists(std::filesystem::path(datadir) / "chaindata")) {
+    std::fprintf(stderr,
+                 "igrad dev: %s already holds a chain; the embedded simnet starts a new Kaspa history on every "
+                 "run, so a dev chain cannot be resumed. Give a new --datadir.\n",
+                 datadir.c_str());
+    return 1;
+  }
+  NetworkChoice dn;
+  dn.network = "devnet";
+  auto net = resolve_network(dn);
+  if (!net) return fail("dev", net.error());
+
+  simnet::SimnetNodeConfig scfg;
+  scfg.simnet.clock_mode = simnet::ClockMode::kRealTime;
+  scfg.simnet.blocks_per_second = dev_bps;
+  scfg.simnet.arrivals = simnet::BlockArrivals::kRegular;
+  scfg.simnet.miners.push_back(simnet::MinerConfig{});
+  simnet::SimnetNode l1(scfg);
+  simnet::RpcServerOptions so;
+  const auto colon = dev_l1_listen.rfind(':');
+  so.bind_address = dev_l1_listen.substr(0, colon);
+  so.port = static_cast<std::uint16_t>(std::stoul(dev_l1_listen.substr(colon + 1)));
+  simnet::RpcServer server(l1, so);
+  if (auto r = server.start(); !r) return fail("dev", r.error());
+  l1.start();
+
+  ig::NodeOptions o;
+  o.datadir = datadir;
+  o.params = net->first;
+  o.genesis_json = net->second;
+  o.kaspad = server.address();
+  auto node = ig::Node::open(std::move(o));
+  if (!node) return fail("dev", node.error());
+  if (auto r = (*node)->start(); !r) return fail("dev", r.error());
+
+  std::printf("\nigrad dev: Igra devnet on an embedded Kaspa simnet (%.3g BPS)\n", dev_bps);
+  std::printf("  chain id      %llu (0x%llx)\n", static_cast<unsigned long long>(net->first.chain_id),
+              static_cast<unsigned long long>(net->first.chain_id));
+  std::printf("  genesis       %s\n", core::to_hex((*node)->genesis().hash, true).c_str());
+  std::printf("  kaspad gRPC   %s\n", server.address().c_str());
+  std::printf("  datadir       %s\n", datadir.c_str());
+  std::printf("  min fee       %llu gwei\n\nFunded accounts (10,000 iKAS each; mnemonic \"%s\"):\n",
+              static_cast<unsigned long long>(net->first.min_fee_gwei), std::string(ig::kDevMnemonic).c_str());
+  for (std::size_t i = 0; i < ig::dev_accounts().size(); ++i) {
+    const auto& a = ig::dev_accounts()[i];
+    std::printf("  (%zu) %s  key %s\n", i, core::to_hex(a.address, true).c_str(),
+                core::to_hex(a.private_key, true).c_str());
+  }
+  std::printf("\n");
+  std::fflush(stdout);
+  wait_for_signal();
+  (*node)->stop();
+  l1.stop();
+  server.stop();
+  return 0;
+}
