@@ -1,0 +1,45 @@
+// libFuzzer target: Igra L1 payload decoding (header classification, 0x94 / 0x95 L2 data with the capped zlib
+// inflater, 0x92 Entry parsing) and the stored L1-origin / cursor records. Whatever decodes must stay within
+// the 24,800-byte cap and re-encode to the input (records).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "chain/transaction_codec.hpp"
+#include "igra/l1_origin.hpp"
+#include "igra/payload.hpp"
+
+using namespace igra;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const core::ByteView in(data, size);
+  const auto kind = igra::igra::classify_payload(in);
+  if (kind == igra::igra::PayloadKind::kL2Tx) {
+    auto l2 = igra::igra::l2_tx_bytes(in);
+    if (l2) {
+      if (l2->size() > igra::igra::kMaxL2DataBytes || l2->empty()) std::abort();
+      (void)chain::decode_transaction(*l2);
+    }
+  } else if (kind == igra::igra::PayloadKind::kEntry) {
+    auto e = igra::igra::parse_entry_payload(in);
+    if (e.ok() != (size == igra::igra::kEntryPayloadSize)) std::abort();
+    if (e && igra::igra::make_entry_payload(e->recipient, e->amount_sompi,
+                                            (std::uint32_t(data[29]) << 24) | (std::uint32_t(data[30]) << 16) |
+                                                (std::uint32_t(data[31]) << 8) | data[32]) != core::Bytes(in.begin(), in.end()))
+      std::abort();
+  }
+  // Raw zlib of the whole input with a small cap.
+  auto z = igra::igra::zlib_inflate_capped(in, 4096);
+  if (z && z->size() > 4096) std::abort();
+
+  if (auto o = igra::igra::decode_l1_origin(in); o) {
+    const auto re = igra::igra::encode_l1_origin(*o);
+    if (re.size() != size || std::memcmp(re.data(), data, size) != 0) std::abort();
+  }
+  if (auto c = igra::igra::decode_cursor(in); c) {
+    const auto re = igra::igra::encode_cursor(*c);
+    if (re.size() != size || std::memcmp(re.data(), data, size) != 0) std::abort();
+  }
+  return 0;
+}
