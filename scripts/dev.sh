@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds (release preset) and runs the demo. Until the node (igrad) exists, this runs
-# `igra-cli demo`: an Igra Entry transaction built, prefix-mined, signed and verified as Kaspa would.
+# Installs dependencies, builds (release preset) and runs `igrad dev`: an Igra devnet node on an embedded Kaspa
+# simnet, with the ten development accounts funded in its genesis. Extra arguments go to `igrad dev`
+# (see `build/release/apps/igrad/igrad dev --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target igra-cli
-exec build/release/apps/igra-cli/igra-cli demo "$@"
+cmake --build --preset release --target igrad
+exec build/release/apps/igrad/igrad dev "$@"
