@@ -15,6 +15,7 @@
 #include "chain/genesis.hpp"
 #include "core/hex.hpp"
 #include "igra/network.hpp"
+#include "igra/metrics_server.hpp"
 #include "igra/node.hpp"
 #include "kaspa/address.hpp"
 #include "simnet/rpc_server.hpp"
@@ -120,6 +121,9 @@ int main(int argc, char** argv) {
   run->add_option("--datadir", run_datadir, "data directory")->required();
   run->add_option("--kaspad", kaspad, "kaspad gRPC address host:port")->capture_default_str();
   run->add_option("--batch", batch, "Kaspa chain blocks fetched per derivation step")->capture_default_str();
+  std::string run_metrics;
+  run->add_option("--metrics-addr", run_metrics,
+                  "serve Prometheus metrics at http://HOST:PORT/metrics (IPv4; off unless given)");
 
   std::string dev_datadir;
   double dev_bps = 10.0;
@@ -130,6 +134,9 @@ int main(int argc, char** argv) {
       "genesis funds the ten accounts of the mnemonic 'test test ... junk' (as Hardhat and Anvil)");
   dev->add_option("--datadir", dev_datadir, "data directory (default: a new temporary directory)");
   dev->add_option("--bps", dev_bps, "Kaspa blocks per second of the embedded simnet")->capture_default_str();
+  std::string dev_metrics;
+  dev->add_option("--metrics-addr", dev_metrics,
+                  "serve Prometheus metrics at http://HOST:PORT/metrics (IPv4; off unless given)");
   dev->add_option("--l1-listen", dev_l1_listen,
                   "gRPC address of the embedded simnet (kaspad's API), host:port; port 0 picks a free port")
       ->capture_default_str();
@@ -162,7 +169,13 @@ int main(int argc, char** argv) {
     spdlog::info("igrad: network {} (chain id {}), genesis {}", net->first.name, net->first.chain_id,
                  core::to_hex((*node)->genesis().hash, true));
     if (auto r = (*node)->start(); !r) return fail("run", r.error());
+    ig::MetricsServer metrics([n = node->get()] { return n->metrics_text(); });
+    if (!run_metrics.empty()) {
+      if (auto r = metrics.start(run_metrics); !r) return fail("run", r.error());
+      spdlog::info("metrics at http://{}/metrics", metrics.address());
+    }
     wait_for_signal();
+    metrics.stop();
     (*node)->stop();
     return 0;
   }
@@ -210,6 +223,10 @@ int main(int argc, char** argv) {
   auto node = ig::Node::open(std::move(o));
   if (!node) return fail("dev", node.error());
   if (auto r = (*node)->start(); !r) return fail("dev", r.error());
+  ig::MetricsServer metrics([n = node->get()] { return n->metrics_text(); });
+  if (!dev_metrics.empty()) {
+    if (auto r = metrics.start(dev_metrics); !r) return fail("dev", r.error());
+  }
 
   std::printf("\nigrad dev: Igra devnet on an embedded Kaspa simnet (%.3g BPS)\n", dev_bps);
   std::printf("  chain id      %llu (0x%llx)\n", static_cast<unsigned long long>(net->first.chain_id),
@@ -217,6 +234,7 @@ int main(int argc, char** argv) {
   std::printf("  genesis       %s\n", core::to_hex((*node)->genesis().hash, true).c_str());
   std::printf("  kaspad gRPC   %s\n", server.address().c_str());
   std::printf("  datadir       %s\n", datadir.c_str());
+  if (!dev_metrics.empty()) std::printf("  metrics       http://%s/metrics\n", metrics.address().c_str());
   std::printf("  min fee       %llu gwei\n\nFunded accounts (10,000 iKAS each; mnemonic \"%s\"):\n",
               static_cast<unsigned long long>(net->first.min_fee_gwei), std::string(ig::kDevMnemonic).c_str());
   for (std::size_t i = 0; i < ig::dev_accounts().size(); ++i) {
