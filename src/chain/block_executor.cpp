@@ -1,6 +1,7 @@
 #include "chain/block_executor.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <utility>
 
 #include "chain/base_fee.hpp"
@@ -190,9 +191,35 @@ core::Result<BlockResult> execute_block(const evm::StateReader& pre, const Chain
   ApplyOptions options;
   options.balance_at_effective_price = config.balance_at_effective_price;
   BlockUsage usage;
+  // Decoding, hashing and sender recovery do not depend on the state: done up front, in parallel for
+  // large blocks (signature recovery dominates the cost of simple transactions).
+  struct Decoded {
+    Hash32 hash;
+    core::Result<Transaction> tx = core::Error{};
+    core::Result<Address20> sender = core::Error{};
+  };
+  std::vector<Decoded> decoded(input.transactions.size());
+  auto decode_range = [&](std::size_t from, std::size_t step) {
+    for (std::size_t i = from; i < decoded.size(); i += step) {
+      Decoded& d = decoded[i];
+      d.hash = core::keccak256(input.transactions[i]);
+      d.tx = decode_transaction(input.transactions[i]);
+      if (d.tx) d.sender = recover_sender(*d.tx);
+    }
+  };
+  const std::size_t threads =
+      decoded.size() >= 256 ? std::max<std::size_t>(1, std::min<std::size_t>(std::thread::hardware_concurrency(), 16)) : 1;
+  if (threads > 1) {
+    std::vector<std::thread> workers;
+    for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(decode_range, t, threads);
+    decode_range(0, threads);
+    for (auto& w : workers) w.join();
+  } else {
+    decode_range(0, 1);
+  }
   for (std::size_t i = 0; i < input.transactions.size(); ++i) {
     const Bytes& raw = input.transactions[i];
-    const Hash32 tx_hash = core::keccak256(raw);
+    const Hash32 tx_hash = decoded[i].hash;
     auto reject = [&](std::string reason) -> std::optional<core::Error> {
       state.discard_transaction();
       if (policy == TxPolicy::kRejectBlock)
@@ -201,12 +228,12 @@ core::Result<BlockResult> execute_block(const evm::StateReader& pre, const Chain
       result.dropped.push_back(DroppedTx{i, tx_hash, std::move(reason)});
       return std::nullopt;
     };
-    auto tx = decode_transaction(raw);
+    auto& tx = decoded[i].tx;
     if (!tx) {
       if (auto e = reject("INVALID_TRANSACTION_ENCODING: " + tx.error().message)) return *e;
       continue;
     }
-    auto sender = recover_sender(*tx);
+    const auto& sender = decoded[i].sender;
     if (!sender) {
       if (auto e = reject("INVALID_SIGNATURE: " + sender.error().message)) return *e;
       continue;

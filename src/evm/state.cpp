@@ -363,6 +363,18 @@ void State::revert(std::size_t snap) {
 }
 
 void State::finalize_transaction() {
+  // Slots warmed or written in this transaction are exactly those with a kWarmSlot / kStorage journal entry
+  // left after the reverts (a revert undoes both), so only they need resetting: walking every loaded slot
+  // of a busy contract after each transaction would make a block quadratic in its storage footprint.
+  for (const JournalEntry& e : journal_) {
+    if (e.kind != JournalKind::kStorage && e.kind != JournalKind::kWarmSlot) continue;
+    auto acc = accounts_.find(e.addr);
+    if (acc == accounts_.end()) continue;
+    auto slot = acc->second.storage.find(e.key);
+    if (slot == acc->second.storage.end()) continue;
+    slot->second.warm = false;
+    slot->second.original = slot->second.current;
+  }
   for (const Address20& addr : tx_accounts_) {
     Account& a = accounts_.find(addr)->second;
     const bool empty = a.nonce == 0 && a.balance.is_zero() && a.code_hash == kEmptyCodeHash;
@@ -378,10 +390,6 @@ void State::finalize_transaction() {
       a.dirty = true;
     }
     a.warm = a.created = a.destructed = a.touched = a.in_tx_list = false;
-    for (auto& [k, s] : a.storage) {
-      s.warm = false;
-      s.original = s.current;
-    }
   }
   tx_accounts_.clear();
   transient_.clear();
@@ -396,8 +404,7 @@ void State::discard_transaction() {
   code_journal_.clear();
   for (const Address20& addr : tx_accounts_) {
     Account& a = accounts_.find(addr)->second;
-    a.warm = a.created = a.destructed = a.touched = a.in_tx_list = false;
-    for (auto& [k, s] : a.storage) s.warm = false;
+    a.warm = a.created = a.destructed = a.touched = a.in_tx_list = false;  // slot warmth: undone by revert(0)
   }
   tx_accounts_.clear();
   transient_.clear();
