@@ -149,6 +149,10 @@ int main(int argc, char** argv) {
     if (!net) return fail("init", net.error());
     auto genesis = chain::parse_genesis(net->second);
     if (!genesis) return fail("init", genesis.error());
+    if (genesis->chain_id != core::uint256(net->first.chain_id))
+      return fail("init", core::Error{core::ErrorCode::kInvalidArgument,
+                                      "genesis chain id " + genesis->chain_id.to_decimal() +
+                                          " differs from the network parameters' " + std::to_string(net->first.chain_id)});
     auto hash = ig::init_datadir(init_datadir, *genesis, net->first.l1_start_hash.value_or(core::Hash32{}));
     if (!hash) return fail("init", hash.error());
     std::printf("%s\n", core::to_hex(*hash, true).c_str());
