@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <optional>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -44,7 +45,7 @@ struct NetworkChoice {
   std::string genesis_file;
   std::string params_file;
   std::string l1_start_hash;
-  std::string extra_data;  // hex, for custom networks
+  std::optional<std::uint64_t> toccata_daa_score;
 };
 
 void add_network_options(CLI::App& app, NetworkChoice& n) {
@@ -56,6 +57,9 @@ void add_network_options(CLI::App& app, NetworkChoice& n) {
   app.add_option("--l1-start-hash", n.l1_start_hash,
                  "Kaspa chain block at or before the launch DAA score to start deriving after (default: the "
                  "kaspad pruning point)");
+  app.add_option("--toccata-daa-score", n.toccata_daa_score,
+                 "DAA score from which only v1 transactions on the Igra lane (97b10000) count (KIP-21); overrides "
+                 "the network's value (mainnet 474165565, galleon 467579632, devnet none)");
 }
 
 // Network parameters and genesis JSON from the options.
@@ -81,6 +85,7 @@ core::Result<std::pair<ig::NetworkParams, std::string>> resolve_network(const Ne
         funded.emplace_back(a.address, core::uint256(10'000) * core::uint256(1'000'000'000'000'000'000ull));
     genesis = ig::render_genesis_json(params, funded);
   }
+  if (n.toccata_daa_score) params.toccata_daa_score = *n.toccata_daa_score;
   if (!n.l1_start_hash.empty()) {
     IGRA_TRY(auto h, core::fixed_from_hex<32>(n.l1_start_hash));
     params.l1_start_hash = h;
