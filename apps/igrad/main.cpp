@@ -16,6 +16,7 @@
 #include "chain/genesis.hpp"
 #include "core/hex.hpp"
 #include "igra/network.hpp"
+#include "igra/logging.hpp"
 #include "igra/metrics_server.hpp"
 #include "igra/node.hpp"
 #include "kaspa/address.hpp"
@@ -111,6 +112,13 @@ int main(int argc, char** argv) {
   CLI::App app{"igrad: the Igra full node. Derives the Igra L2 chain from Kaspa's selected-parent chain, executes it\n"
                "with an embedded EVM and keeps the full history in an LMDB database."};
   app.require_subcommand(1);
+  std::string log_format = "text", log_level = "info";
+  app.add_option("--log-format", log_format, "text (human-readable lines) or json (one JSON object per line)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-level", log_level, "trace, debug, info, warn or error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
   NetworkChoice init_net;
   std::string init_datadir;
@@ -147,7 +155,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (auto r = ig::setup_logging(log_format, log_level); !r) return fail("", r.error());
 
   if (*init) {
     auto net = resolve_network(init_net);
