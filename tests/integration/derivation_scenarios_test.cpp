@@ -51,6 +51,7 @@
 #include "simnet/tx_test_support.hpp"
 #include "simnet/tx_validator.hpp"
 #include "state/state_db.hpp"
+#include "support/igra_l1.hpp"
 
 namespace igra::igra {
 namespace {
@@ -59,13 +60,15 @@ namespace fs = std::filesystem;
 namespace krpc = kaspa::rpc;
 using namespace std::chrono_literals;
 
+using testing::fresh_address;
+using testing::kEther;
+using testing::kGwei;
+using testing::put_u64le;
+
 constexpr std::uint64_t kMaturity = 5;
-constexpr std::uint64_t kKas = 100'000'000;  // sompi
-const core::uint256 kGwei(1'000'000'000ull);
-const core::uint256 kEther = core::uint256(1'000'000'000ull) * core::uint256(1'000'000'000ull);
+constexpr std::uint64_t kKas = testing::kSompiPerKas;  // sompi
 // Devnet (decisions.md "Networks").
-constexpr std::uint64_t kChainId = 38830;
-constexpr std::uint8_t kPrefix0 = 0x97, kPrefix1 = 0xae;
+constexpr std::uint64_t kChainId = testing::kDevnetChainId;
 // decisions.md "Header fields".
 const core::Address20 kFeeRecipient = [] {
   core::Address20 a;
@@ -77,25 +80,11 @@ constexpr std::uint64_t kGasLimit = 10'000'000'000ull;
 const core::Hash32 kSha256Empty =
     core::fixed_from_hex<32>("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").value();
 
-core::Address20 fresh_address(std::uint8_t tag, std::uint8_t n) {
-  core::Address20 a;
-  a[0] = 0xa0;
-  a[1] = tag;
-  a[19] = n;
-  return a;
-}
-
 core::Hash32 be32(std::uint64_t v) {
   core::Hash32 h;
   for (int i = 0; i < 8; ++i) h[31 - i] = static_cast<std::uint8_t>(v >> (8 * i));
   return h;
 }
-
-void put_u64le(core::Bytes& b, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-
-bool has_prefix(const kaspa::TransactionId& id) { return id[0] == kPrefix0 && id[1] == kPrefix1; }
 
 // ISC per decisions.md O1, computed here from header fields.
 core::Hash32 isc_of(const core::Hash32& parent, const core::Hash32& root, std::uint64_t daa, std::uint64_t ts_ms) {
@@ -170,7 +159,6 @@ class Scenario : public ::testing::Test {
 
   void start_l1() {
     funder_ = simnet::testing::wallet(1);
-    funder_addr_ = kaspa::extract_script_public_key_address(funder_.spk, kaspa::Prefix::kSimnet).value().to_string();
     simnet::SimnetNodeConfig cfg;
     cfg.simnet.clock_mode = simnet::ClockMode::kFast;
     cfg.simnet.seed = 11;
@@ -190,6 +178,8 @@ class Scenario : public ::testing::Test {
     client_ = std::make_unique<krpc::Client>(co);
     client_->start();
     ASSERT_TRUE(client_->wait_connected(5000ms));
+    coins_ = std::make_unique<testing::CoinSource>(*client_, funder_, [this](std::size_t n) { mine(n); },
+                                                   testing::CoinSource::Options{kMaturity});
 
     net_ = builtin_network("devnet").value();
     ASSERT_EQ(net_.chain_id, kChainId);
@@ -228,6 +218,7 @@ class Scenario : public ::testing::Test {
 
   void TearDown() override {
     l2s_.clear();
+    coins_.reset();
     client_.reset();
     server_.reset();
     node_.reset();
@@ -297,70 +288,14 @@ class Scenario : public ::testing::Test {
   void close_windows() { mine(25); }
 
   // A mature coinbase output of the funder not used yet (mining when there is none).
-  simnet::testing::Spend coin() {
-    for (int round = 0; round < 4; ++round) {
-      auto info = client_->get_server_info();
-      EXPECT_TRUE(info.ok());
-      auto utxos = client_->get_utxos_by_addresses({funder_addr_});
-      EXPECT_TRUE(utxos.ok()) << utxos.error().message;
-      if (info.ok() && utxos.ok()) {
-        std::vector<krpc::UtxosByAddressesEntry> v = *utxos;
-        std::sort(v.begin(), v.end(),
-                  [](const auto& a, const auto& b) { return a.utxo_entry.block_daa_score < b.utxo_entry.block_daa_score; });
-        for (const auto& e : v) {
-          if (used_.count({e.outpoint.transaction_id, e.outpoint.index})) continue;
-          if (e.utxo_entry.amount < 4 * kKas) continue;
-          if (e.utxo_entry.is_coinbase && e.utxo_entry.block_daa_score + kMaturity + 3 > info->virtual_daa_score)
-            continue;
-          used_.insert({e.outpoint.transaction_id, e.outpoint.index});
-          return simnet::testing::Spend{e.outpoint, e.utxo_entry};
-        }
-      }
-      mine(kMaturity + 5);
-    }
-    ADD_FAILURE() << "no mature coin";
-    return {};
-  }
+  simnet::testing::Spend coin() { return coins_->take(); }
 
   // Builds, nonce-mines (or anti-mines when !igra) and signs an L1 transaction spending `in`, with `outs`
   // followed by the change back to the funder. The payload's last 4 bytes are the nonce.
   kaspa::Transaction build_l1(const simnet::testing::Spend& in,
                               std::vector<std::pair<std::uint64_t, kaspa::ScriptPublicKey>> outs, core::Bytes payload,
                               bool igra = true) {
-    auto make = [&](std::uint64_t fee) {
-      auto o = outs;
-      std::uint64_t spent = fee;
-      for (const auto& [v, s] : outs) spent += v;
-      o.emplace_back(in.entry.amount - spent, funder_.spk);
-      return simnet::testing::build_tx({in}, o, payload);
-    };
-    kaspa::Transaction probe = make(0);
-    simnet::testing::sign(probe, {in}, {funder_.key});
-    const auto masses = kaspa::calc_non_contextual_masses(probe);
-    const std::uint64_t min_fee =
-        std::max(simnet::policy_minimum_fee(simnet::StandardnessPolicy::crescendo(), masses),
-                 kaspa::minimum_relay_fee_toccata(masses));
-    kaspa::Transaction tx = make(2 * min_fee + 1000);
-    EXPECT_GE(tx.payload.size(), 4u);
-    auto set_nonce = [&](std::uint32_t n) {
-      const std::size_t k = tx.payload.size() - 4;
-      for (int i = 0; i < 4; ++i) tx.payload[k + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(n >> (24 - 8 * i));
-    };
-    if (igra) {
-      auto miner = kaspa::IdMiner::create(tx);
-      EXPECT_TRUE(miner.ok());
-      const std::uint8_t prefix[2] = {kPrefix0, kPrefix1};
-      auto found = miner->find_nonce(core::ByteView(prefix, 2), 0, 1ull << 26);
-      EXPECT_TRUE(found.has_value());
-      if (found) set_nonce(found->first);
-    } else {
-      std::uint32_t n = 0;
-      set_nonce(n);
-      while (has_prefix(kaspa::transaction_id(tx))) set_nonce(++n);
-    }
-    simnet::testing::sign(tx, {in}, {funder_.key});
-    EXPECT_EQ(has_prefix(kaspa::transaction_id(tx)), igra);
-    return tx;
+    return testing::build_igra_l1(funder_, in, std::move(outs), std::move(payload), igra);
   }
 
   // Submits over gRPC and mines one block (so each tx lands in its own block: acceptance order = send order).
@@ -368,7 +303,7 @@ class Scenario : public ::testing::Test {
     auto r = client_->submit_transaction(tx);
     EXPECT_TRUE(r.ok()) << r.error().message;
     s.id = kaspa::transaction_id(tx);
-    s.igra = has_prefix(s.id);
+    s.igra = testing::has_devnet_prefix(s.id);
     s.type = tx.payload.empty() ? 0 : tx.payload[0];
     sent_[s.id] = s;
     mine(1);
@@ -376,19 +311,9 @@ class Scenario : public ::testing::Test {
   }
 
   // ---- payloads built here from the documented layouts (igra-protocol.md §1-2) -----------------------------
-  static core::Bytes payload(std::uint8_t type, core::ByteView data) {
-    core::Bytes p;
-    p.reserve(data.size() + 5);
-    p.push_back(type);
-    p.insert(p.end(), data.begin(), data.end());
-    p.insert(p.end(), 4, 0);  // nonce
-    return p;
-  }
+  static core::Bytes payload(std::uint8_t type, core::ByteView data) { return testing::igra_payload(type, data); }
   static core::Bytes entry_payload(const core::Address20& r, std::uint64_t amount, std::size_t extra = 0) {
-    core::Bytes d(r.begin(), r.end());
-    put_u64le(d, amount);
-    d.insert(d.end(), extra, 0x01);
-    return payload(0x92, d);
+    return testing::entry_payload(r, amount, extra);
   }
 
   // An Entry: output 0 (or `lock_index`) pays `out_amount` to `script` (default: the devnet lock script).
@@ -429,37 +354,16 @@ class Scenario : public ::testing::Test {
   }
 
   // ---- L2 transactions ---------------------------------------------------------------------------------------
-  static const DevAccount& dev(std::size_t i) { return dev_accounts()[i]; }
+  static const DevAccount& dev(std::size_t i) { return testing::dev(i); }
   static chain::Transaction legacy(std::uint64_t nonce, const core::Address20& to, const core::uint256& value,
                                    const core::uint256& gas_price, std::optional<std::uint64_t> chain_id = kChainId) {
-    chain::Transaction tx;
-    tx.type = chain::TxType::kLegacy;
-    if (chain_id) tx.chain_id = core::uint256(*chain_id);
-    tx.nonce = nonce;
-    tx.gas_price = gas_price;
-    tx.gas_limit = 21000;
-    tx.to = to;
-    tx.value = value;
-    return tx;
+    return testing::legacy_tx(nonce, to, value, gas_price, chain_id);
   }
   static chain::Transaction dynamic(std::uint64_t nonce, const core::Address20& to, const core::uint256& value,
                                     const core::uint256& max_fee, const core::uint256& prio) {
-    chain::Transaction tx;
-    tx.type = chain::TxType::kDynamicFee;
-    tx.chain_id = core::uint256(kChainId);
-    tx.nonce = nonce;
-    tx.max_fee_per_gas = max_fee;
-    tx.max_priority_fee_per_gas = prio;
-    tx.gas_limit = 21000;
-    tx.to = to;
-    tx.value = value;
-    return tx;
+    return testing::dynamic_fee_tx(nonce, to, value, max_fee, prio);
   }
-  static core::Bytes sign(chain::Transaction tx, const DevAccount& a) {
-    auto r = chain::sign_transaction(tx, a.private_key);
-    EXPECT_TRUE(r.ok()) << r.error().message;
-    return chain::encode_transaction(tx);
-  }
+  static core::Bytes sign(chain::Transaction tx, const DevAccount& a) { return testing::sign_l2(std::move(tx), a); }
 
   // ---- reads --------------------------------------------------------------------------------------------------
   static core::uint256 balance(L2& l2, const core::Address20& a) {
@@ -711,14 +615,13 @@ class Scenario : public ::testing::Test {
   }
 
   simnet::testing::Wallet funder_;
-  std::string funder_addr_;
   std::unique_ptr<simnet::SimnetNode> node_;
   std::unique_ptr<simnet::RpcServer> server_;
   std::unique_ptr<krpc::Client> client_;
   NetworkParams net_;
   chain::Genesis genesis_;
   core::Hash32 l1_start_;
-  std::set<std::pair<core::Hash32, std::uint32_t>> used_;
+  std::unique_ptr<testing::CoinSource> coins_;
   std::map<kaspa::TransactionId, Sent> sent_;
   std::vector<std::unique_ptr<L2>> l2s_;
   std::size_t unwound_ = 0;  // L2 blocks unwound by reorgs over all syncs
