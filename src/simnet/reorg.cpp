@@ -87,6 +87,9 @@ core::Result<ChainChange> Simnet::reorg_from_depth(std::size_t depth) {
 core::Result<ChainChange> Simnet::flip_flop(std::size_t depth) {
   std::lock_guard<std::mutex> lock(mu_);
   const BlockId sink = consensus_.sink();
+  // An episode goes on while the sink is one of its two tips; once other blocks were added on top, the next
+  // call starts a new episode at `depth`.
+  if (flip_a_ != kNoBlock && sink != flip_a_ && sink != flip_b_) flip_a_ = flip_b_ = kNoBlock;
   if (flip_a_ == kNoBlock) {
     const auto& chain = consensus_.selected_chain();
     if (depth >= chain.size())

@@ -82,6 +82,21 @@ TEST(Reorg, FlipFlopAlternatesBetweenTwoBranches) {
   EXPECT_EQ(third->added.front(), first->added.front());
 }
 
+TEST(Reorg, FlipFlopAfterNewBlocksStartsANewEpisodeAtTheGivenDepth) {
+  Simnet sim(config(1, 0));
+  ASSERT_TRUE(sim.mine_blocks(20).ok());
+  ASSERT_TRUE(sim.flip_flop(4).ok());
+  ASSERT_TRUE(sim.flip_flop(4).ok());
+  // Blocks on top of the sink end the episode: the next call forks `depth` below the new sink, so exactly
+  // `depth` chain blocks are removed (not the old branch plus everything mined since).
+  ASSERT_TRUE(sim.mine_blocks(30).ok());
+  const BlockHash tip = sim.with_consensus([](Consensus& c) { return c.dag().hash(c.sink()); });
+  auto fresh = sim.flip_flop(3);
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_EQ(fresh->removed.size(), 3u);
+  EXPECT_EQ(fresh->removed.front(), tip);
+}
+
 TEST(Reorg, WithheldBlocksAreInvisibleUntilReleased) {
   Simnet sim(config(2, 0));
   ASSERT_TRUE(sim.mine_blocks(10).ok());

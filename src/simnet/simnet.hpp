@@ -108,6 +108,8 @@ class Simnet {
   core::Result<ChainChange> reorg_from_depth(std::size_t depth);
   // Starts a flip-flop at `depth`: the first call builds the rival branch (like reorg_from_depth); each later
   // call extends whichever of the two branches is lighter until it is heavier than the other, and releases it.
+  // The episode lasts while the sink is one of the two branch tips; a call after other blocks were added on
+  // top starts a new episode at `depth`.
   core::Result<ChainChange> flip_flop(std::size_t depth);
   // While a miner withholds, its blocks are stored but not released (only it sees them): a private chain.
   void set_withholding(std::size_t miner, bool withhold);
