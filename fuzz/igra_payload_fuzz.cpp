@@ -10,35 +10,37 @@
 #include "igra/l1_origin.hpp"
 #include "igra/payload.hpp"
 
-using namespace igra;
+namespace ig = ::igra::igra;
+namespace core = ::igra::core;
+namespace chain = ::igra::chain;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const core::ByteView in(data, size);
-  const auto kind = igra::igra::classify_payload(in);
-  if (kind == igra::igra::PayloadKind::kL2Tx) {
-    auto l2 = igra::igra::l2_tx_bytes(in);
+  const auto kind = ig::classify_payload(in);
+  if (kind == ig::PayloadKind::kL2Tx) {
+    auto l2 = ig::l2_tx_bytes(in);
     if (l2) {
-      if (l2->size() > igra::igra::kMaxL2DataBytes || l2->empty()) std::abort();
+      if (l2->size() > ig::kMaxL2DataBytes || l2->empty()) std::abort();
       (void)chain::decode_transaction(*l2);
     }
-  } else if (kind == igra::igra::PayloadKind::kEntry) {
-    auto e = igra::igra::parse_entry_payload(in);
-    if (e.ok() != (size == igra::igra::kEntryPayloadSize)) std::abort();
-    if (e && igra::igra::make_entry_payload(e->recipient, e->amount_sompi,
+  } else if (kind == ig::PayloadKind::kEntry) {
+    auto e = ig::parse_entry_payload(in);
+    if (e.ok() != (size == ig::kEntryPayloadSize)) std::abort();
+    if (e && ig::make_entry_payload(e->recipient, e->amount_sompi,
                                             (std::uint32_t(data[29]) << 24) | (std::uint32_t(data[30]) << 16) |
                                                 (std::uint32_t(data[31]) << 8) | data[32]) != core::Bytes(in.begin(), in.end()))
       std::abort();
   }
   // Raw zlib of the whole input with a small cap.
-  auto z = igra::igra::zlib_inflate_capped(in, 4096);
+  auto z = ig::zlib_inflate_capped(in, 4096);
   if (z && z->size() > 4096) std::abort();
 
-  if (auto o = igra::igra::decode_l1_origin(in); o) {
-    const auto re = igra::igra::encode_l1_origin(*o);
+  if (auto o = ig::decode_l1_origin(in); o) {
+    const auto re = ig::encode_l1_origin(*o);
     if (re.size() != size || std::memcmp(re.data(), data, size) != 0) std::abort();
   }
-  if (auto c = igra::igra::decode_cursor(in); c) {
-    const auto re = igra::igra::encode_cursor(*c);
+  if (auto c = ig::decode_cursor(in); c) {
+    const auto re = ig::encode_cursor(*c);
     if (re.size() != size || std::memcmp(re.data(), data, size) != 0) std::abort();
   }
   return 0;
