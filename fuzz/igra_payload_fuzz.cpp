@@ -1,4 +1,4 @@
-// libFuzzer target: Igra L1 payload decoding (header classification, 0x94 / 0x95 L2 data with the capped zlib
+// libFuzzer target: Igra L1 payload decoding, network-parameter tables (header classification, 0x94 / 0x95 L2 data with the capped zlib
 // inflater, 0x92 Entry parsing) and the stored L1-origin / cursor records. Whatever decodes must stay within
 // the 24,800-byte cap and re-encode to the input (records).
 #include <cstddef>
@@ -8,6 +8,7 @@
 
 #include "chain/transaction_codec.hpp"
 #include "igra/l1_origin.hpp"
+#include "igra/network.hpp"
 #include "igra/payload.hpp"
 
 namespace ig = ::igra::igra;
@@ -42,6 +43,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto c = ig::decode_cursor(in); c) {
     const auto re = ig::encode_cursor(*c);
     if (re.size() != size || std::memcmp(re.data(), data, size) != 0) std::abort();
+  }
+  // Network parameter tables (igrad --network-params): whatever parses renders back to a table that parses
+  // to the same values.
+  if (size < 1 << 14) {
+    auto p = ig::parse_network_params_md(std::string_view(reinterpret_cast<const char*>(data), size));
+    if (p) {
+      auto again = ig::parse_network_params_md(ig::render_network_params_md(*p));
+      if (!again || again->chain_id != p->chain_id || again->lock_script != p->lock_script ||
+          again->entry_min_sompi != p->entry_min_sompi)
+        std::abort();
+    }
   }
   return 0;
 }
