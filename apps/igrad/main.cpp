@@ -199,7 +199,9 @@ int main(int argc, char** argv) {
 
   // dev
   std::string datadir = dev_datadir;
+  bool temporary_datadir = false;
   if (datadir.empty()) {
+    temporary_datadir = true;
     char tmpl[] = "/tmp/igrad-dev-XXXXXX";
     if (!mkdtemp(tmpl)) {
       std::perror("mkdtemp");
@@ -265,5 +267,10 @@ int main(int argc, char** argv) {
   (*node)->stop();
   l1.stop();
   server.stop();
+  node->reset();
+  if (temporary_datadir) {
+    std::error_code ec;
+    std::filesystem::remove_all(datadir, ec);  // the dev chain cannot be resumed (see the refusal above)
+  }
   return 0;
 }
