@@ -28,6 +28,7 @@
 
 #include "chain/base_fee.hpp"
 #include "chain/block.hpp"
+#include "common/fixture_runner.hpp"
 #include "chain/block_executor.hpp"
 #include "chain/receipt.hpp"
 #include "chain/state_root.hpp"
@@ -49,56 +50,17 @@ namespace chain = igra::chain;
 namespace core = igra::core;
 namespace state = igra::state;
 
-// Interpreter recursion reaches call depth 1024 (one C++ frame chain per call): workers run on threads with
-// this much stack (reserved address space; only the touched pages are committed).
-constexpr std::size_t kWorkerStack = 512ull << 20;
-
 // Mainnet EIP-6110 deposit contract (the fixtures' networks use it).
 constexpr char kDepositContract[] = "00000000219ab540356cbb839cbe05303d7705fa";
 
-std::optional<evm::Revision> fork_revision(const std::string& name) {
-  if (name == "Cancun") return evm::Revision::kCancun;
-  if (name == "Prague") return evm::Revision::kPrague;
-  return std::nullopt;
-}
-
-uint256 u256(const json& j) {
-  auto r = uint256::from_string(j.get<std::string>());
-  if (!r) throw std::runtime_error("bad number " + j.get<std::string>());
-  return *r;
-}
-std::uint64_t u64(const json& j) {
-  const uint256 v = u256(j);
-  if (!v.fits_uint64()) throw std::runtime_error("number does not fit 64 bits");
-  return v.low64();
-}
-Bytes bytes(const json& j) {
-  std::string s = j.get<std::string>();
-  if (s.rfind("0x", 0) == 0 || s.rfind("0X", 0) == 0) s = s.substr(2);
-  if (s.size() % 2) s = "0" + s;
-  auto r = core::from_hex(s);
-  if (!r) throw std::runtime_error("bad hex");
-  return *r;
-}
-template <std::size_t N>
-core::FixedBytes<N> fixed(const json& j) {
-  const Bytes b = bytes(j);
-  if (b.size() != N) throw std::runtime_error("bad fixed-size hex");
-  return core::FixedBytes<N>::from_view(b);
-}
-Hash32 hash_of(const json& j) { return fixed<32>(j); }
+using igra::fixtures::bytes;
+using igra::fixtures::CaseResult;
+using igra::fixtures::fixed;
+using igra::fixtures::fork_revision;
+using igra::fixtures::hash_of;
+using igra::fixtures::u256;
+using igra::fixtures::u64;
 std::string hex(const Hash32& h) { return core::to_hex(h, true); }
-
-evm::InMemoryState load_alloc(const json& alloc) {
-  evm::InMemoryState st;
-  for (const auto& [addr, acc] : alloc.items()) {
-    std::unordered_map<uint256, uint256> storage;
-    for (const auto& [k, v] : acc.at("storage").items()) storage[*uint256::from_string(k)] = u256(v);
-    st.set_account(fixed<20>(json(addr)), u64(acc.at("nonce")), u256(acc.at("balance")), bytes(acc.at("code")),
-                   std::move(storage));
-  }
-  return st;
-}
 
 // Applies a block's changes to an in-memory state (the same contract as state::StateDb::apply_block).
 void apply_changes(evm::InMemoryState& st, const state::BlockChanges& changes) {
@@ -241,13 +203,6 @@ core::Result<std::pair<Hash32, Node>> import_block(const Chain& chain_map, const
   return std::make_pair(hash, Node{h, std::move(post)});
 }
 
-struct CaseResult {
-  std::string name;
-  bool passed = false;
-  bool skipped = false;
-  std::string reason;
-};
-
 std::string run_case(const json& t, evm::Revision rev, bool verbose) {
   chain::ChainConfig cfg;
   cfg.revision = rev;
@@ -256,7 +211,7 @@ std::string run_case(const json& t, evm::Revision rev, bool verbose) {
   cfg.deposit_contract = fixed<20>(json(kDepositContract));
 
   // Genesis.
-  auto genesis_state = std::make_shared<evm::InMemoryState>(load_alloc(t.at("pre")));
+  auto genesis_state = std::make_shared<evm::InMemoryState>(igra::fixtures::load_accounts(t.at("pre")));
   auto genesis = chain::decode_block(bytes(t.at("genesisRLP")));
   if (!genesis) return "genesisRLP does not decode: " + genesis.error().message;
   const Hash32 genesis_hash = chain::header_hash(genesis->header);
@@ -296,7 +251,7 @@ std::string run_case(const json& t, evm::Revision rev, bool verbose) {
   if (it == chain_map.end()) return "lastblockhash " + hex(last) + " was not imported";
   const Hash32 root = chain::state_root(*it->second.state);
   if (t.contains("postState") && !t.at("postState").is_null()) {
-    const evm::InMemoryState expected = load_alloc(t.at("postState"));
+    const evm::InMemoryState expected = igra::fixtures::load_accounts(t.at("postState"));
     const Hash32 expected_root = chain::state_root(expected);
     if (root != expected_root) return "post state differs: " + state_diff(*it->second.state, expected);
   } else if (t.contains("postStateHash")) {
@@ -307,20 +262,9 @@ std::string run_case(const json& t, evm::Revision rev, bool verbose) {
 
 void run_file(const std::filesystem::path& path, const std::optional<std::string>& fork_filter, bool verbose,
               std::vector<CaseResult>& out) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  // Skip parsing files that cannot contain the requested fork.
-  if (fork_filter && text.find("\"" + *fork_filter + "\"") == std::string::npos) return;
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const std::exception& e) {
-    out.push_back({path.string(), false, false, std::string("JSON parse error: ") + e.what()});
-    return;
-  }
-  for (const auto& [test_name, t] : doc.items()) {
+  const auto doc = igra::fixtures::read_fixture(path, fork_filter, out);
+  if (!doc) return;
+  for (const auto& [test_name, t] : doc->items()) {
     if (!t.is_object() || !t.contains("blocks") || !t.contains("network")) continue;
     const std::string network = t.at("network").get<std::string>();
     if (fork_filter && network != *fork_filter) continue;
@@ -343,30 +287,6 @@ void run_file(const std::filesystem::path& path, const std::optional<std::string
   }
 }
 
-// Runs fn on a new thread with a kWorkerStack stack and waits for it.
-void run_on_big_stack(std::function<void()> fn) {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, kWorkerStack);
-  pthread_t th;
-  auto* heap_fn = new std::function<void()>(std::move(fn));
-  const int rc = pthread_create(
-      &th, &attr,
-      [](void* p) -> void* {
-        std::unique_ptr<std::function<void()>> f(static_cast<std::function<void()>*>(p));
-        (*f)();
-        return nullptr;
-      },
-      heap_fn);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {  // could not reserve the stack: run here
-    std::unique_ptr<std::function<void()>> f(heap_fn);
-    (*f)();
-    return;
-  }
-  pthread_join(th, nullptr);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -383,48 +303,14 @@ int main(int argc, char** argv) {
   app.add_option("paths", paths, "Fixture files or folders (searched recursively for .json)")->required();
   CLI11_PARSE(app, argc, argv);
 
-  std::vector<std::filesystem::path> files;
-  for (const auto& p : paths) {
-    if (std::filesystem::is_directory(p)) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
-        if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
-    } else {
-      files.emplace_back(p);
-    }
-  }
-  std::sort(files.begin(), files.end());
+  const auto files = igra::fixtures::collect_json_files(paths);
   const std::optional<std::string> fork_filter = fork.empty() ? std::nullopt : std::optional<std::string>(fork);
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::vector<CaseResult>> results(files.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < files.size();) run_file(files[i], fork_filter, verbose, results[i]);
-  };
-  {
-    std::vector<std::thread> pool;
-    for (unsigned k = 0; k < jobs; ++k) pool.emplace_back([&] { run_on_big_stack(worker); });
-    for (auto& th : pool) th.join();
-  }
+  std::vector<std::vector<CaseResult>> results;
+  igra::fixtures::run_files(
+      files.size(), jobs,
+      [&](std::size_t i, std::vector<CaseResult>& out) { run_file(files[i], fork_filter, verbose, out); }, results);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-  std::size_t passed = 0, failed = 0, skipped = 0;
-  for (const auto& file_results : results) {
-    for (const auto& r : file_results) {
-      if (r.skipped) {
-        ++skipped;
-        continue;
-      }
-      if (r.passed) {
-        ++passed;
-        if (verbose) std::cout << "PASS " << r.name << "\n";
-      } else {
-        ++failed;
-        std::cout << "FAIL " << r.name << ": " << r.reason << "\n";
-      }
-    }
-  }
-  std::printf("%zu skipped (networks other than Cancun and Prague), %.1f s\n", skipped, secs);
-  std::printf("%zu passed, %zu failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return igra::fixtures::report(results, verbose, "networks", secs);
 }

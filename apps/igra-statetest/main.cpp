@@ -23,6 +23,7 @@
 #include "chain/base_fee.hpp"
 #include "chain/state_root.hpp"
 #include "chain/state_transition.hpp"
+#include "common/fixture_runner.hpp"
 #include "chain/transaction.hpp"
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
@@ -40,55 +41,13 @@ namespace evm = igra::evm;
 namespace chain = igra::chain;
 namespace core = igra::core;
 
-std::optional<evm::Revision> fork_revision(const std::string& name) {
-  if (name == "Cancun") return evm::Revision::kCancun;
-  if (name == "Prague") return evm::Revision::kPrague;
-  return std::nullopt;
-}
-
-uint256 u256(const json& j) {
-  auto r = uint256::from_string(j.get<std::string>());
-  if (!r) throw std::runtime_error("bad number " + j.get<std::string>());
-  return *r;
-}
-std::uint64_t u64(const json& j) {
-  const uint256 v = u256(j);
-  if (!v.fits_uint64()) throw std::runtime_error("number does not fit 64 bits");
-  return v.low64();
-}
-Bytes bytes(const json& j) {
-  std::string s = j.get<std::string>();
-  if (s.rfind("0x", 0) == 0 || s.rfind("0X", 0) == 0) s = s.substr(2);
-  if (s.size() % 2) s = "0" + s;
-  auto r = core::from_hex(s);
-  if (!r) throw std::runtime_error("bad hex");
-  return *r;
-}
-template <std::size_t N>
-core::FixedBytes<N> fixed(const json& j) {
-  const Bytes b = bytes(j);
-  if (b.size() != N) throw std::runtime_error("bad fixed-size hex");
-  return core::FixedBytes<N>::from_view(b);
-}
-Hash32 hash_of(const json& j) { return fixed<32>(j); }
-
-struct CaseResult {
-  std::string name;  // test name / fork / index
-  bool passed = false;
-  bool skipped = false;
-  std::string reason;
-};
-
-evm::InMemoryState load_pre(const json& pre) {
-  evm::InMemoryState st;
-  for (const auto& [addr, acc] : pre.items()) {
-    std::unordered_map<uint256, uint256> storage;
-    for (const auto& [k, v] : acc.at("storage").items()) storage[*uint256::from_string(k)] = u256(v);
-    st.set_account(fixed<20>(json(addr)), u64(acc.at("nonce")), u256(acc.at("balance")), bytes(acc.at("code")),
-                   std::move(storage));
-  }
-  return st;
-}
+using igra::fixtures::bytes;
+using igra::fixtures::CaseResult;
+using igra::fixtures::fixed;
+using igra::fixtures::fork_revision;
+using igra::fixtures::hash_of;
+using igra::fixtures::u256;
+using igra::fixtures::u64;
 
 chain::Transaction build_tx(const json& t, const json& indexes) {
   chain::Transaction tx;
@@ -179,7 +138,7 @@ struct CaseOutcome {
 CaseOutcome execute_case(const json& t, const std::string& fork, evm::Revision rev, const json& post, bool trace,
                          const std::string& label) {
   const json& env = t.at("env");
-  evm::InMemoryState pre = load_pre(t.at("pre"));
+  evm::InMemoryState pre = igra::fixtures::load_accounts(t.at("pre"));
   evm::BlockEnv block;
   block.number = u64(env.at("currentNumber"));
   block.timestamp = u64(env.at("currentTimestamp"));
@@ -280,20 +239,9 @@ bool fill_file(const std::filesystem::path& path, bool trace) {
 
 void run_file(const std::filesystem::path& path, const std::optional<std::string>& fork_filter, bool trace,
               std::vector<CaseResult>& out) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  // Skip parsing files that cannot contain the requested fork.
-  if (fork_filter && text.find("\"" + *fork_filter + "\"") == std::string::npos) return;
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const std::exception& e) {
-    out.push_back({path.string(), false, false, std::string("JSON parse error: ") + e.what()});
-    return;
-  }
-  for (const auto& [test_name, t] : doc.items()) {
+  const auto doc = igra::fixtures::read_fixture(path, fork_filter, out);
+  if (!doc) return;
+  for (const auto& [test_name, t] : doc->items()) {
     if (!t.contains("post") || !t.contains("env")) continue;
     for (const auto& [fork, entries] : t.at("post").items()) {
       if (fork_filter && fork != *fork_filter) continue;
@@ -355,16 +303,7 @@ int main(int argc, char** argv) {
   app.add_option("paths", paths, "Fixture files or folders (searched recursively)")->required();
   CLI11_PARSE(app, argc, argv);
 
-  std::vector<std::filesystem::path> files;
-  for (const auto& p : paths) {
-    if (std::filesystem::is_directory(p)) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
-        if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
-    } else {
-      files.emplace_back(p);
-    }
-  }
-  std::sort(files.begin(), files.end());
+  const auto files = igra::fixtures::collect_json_files(paths);
   const std::optional<std::string> fork_filter = fork.empty() ? std::nullopt : std::optional<std::string>(fork);
   if (fill) {
     bool ok = true;
@@ -373,23 +312,10 @@ int main(int argc, char** argv) {
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::vector<CaseResult>> results(files.size());
-  std::vector<double> file_secs(files.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
-      const auto start = std::chrono::steady_clock::now();
-      run_file(files[i], fork_filter, trace, results[i]);
-      file_secs[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
-  };
-  {
-    // Interpreter recursion reaches call depth 1024: give workers a generous stack.
-    std::vector<std::thread> pool;
-    for (unsigned k = 1; k < jobs; ++k) pool.emplace_back(worker);
-    worker();
-    for (auto& th : pool) th.join();
-  }
+  std::vector<std::vector<CaseResult>> results;
+  const std::vector<double> file_secs = igra::fixtures::run_files(
+      files.size(), jobs,
+      [&](std::size_t i, std::vector<CaseResult>& out) { run_file(files[i], fork_filter, trace, out); }, results);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (verbose) {
@@ -399,23 +325,5 @@ int main(int argc, char** argv) {
     for (std::size_t k = 0; k < std::min<std::size_t>(10, order.size()); ++k)
       std::printf("slow: %.3f s %s\n", file_secs[order[k]], files[order[k]].c_str());
   }
-  std::size_t passed = 0, failed = 0, skipped = 0;
-  for (const auto& file_results : results) {
-    for (const auto& r : file_results) {
-      if (r.skipped) {
-        ++skipped;
-        continue;
-      }
-      if (r.passed) {
-        ++passed;
-        if (verbose) std::cout << "PASS " << r.name << "\n";
-      } else {
-        ++failed;
-        std::cout << "FAIL " << r.name << ": " << r.reason << "\n";
-      }
-    }
-  }
-  std::printf("%zu skipped (forks other than Cancun and Prague), %.1f s\n", skipped, secs);
-  std::printf("%zu passed, %zu failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return igra::fixtures::report(results, verbose, "forks", secs);
 }
