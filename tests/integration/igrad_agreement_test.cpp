@@ -40,6 +40,7 @@
 #include "igra/network.hpp"
 #include "kaspa/rpc/client.hpp"
 #include "state/state_db.hpp"
+#include "support/child_process.hpp"
 #include "support/igra_l1.hpp"
 #include "support/testing.hpp"
 
@@ -55,91 +56,10 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kMaturity = 100;
 constexpr std::uint64_t kKas = testing::kSompiPerKas;
 
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  const std::uint16_t port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string tail(const std::string& s, std::size_t n = 3000) { return s.size() > n ? s.substr(s.size() - n) : s; }
-
-// A child process with stdout and stderr in `log` (appended).
-class Process {
- public:
-  Process(std::vector<std::string> args, fs::path log) : log_(std::move(log)) {
-    std::fflush(stdout);
-    std::fflush(stderr);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::FILE* f = std::freopen(log_.c_str(), "a", stdout);
-      (void)f;
-      ::dup2(::fileno(stdout), 2);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      std::_Exit(127);
-    }
-  }
-  ~Process() {
-    if (pid_ > 0) stop(SIGTERM, 20s);
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  const fs::path& log() const { return log_; }
-  // Whether the process still runs (reaps it when it has exited).
-  bool running() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      status_ = status;
-      return false;
-    }
-    return true;
-  }
-  // Sends `sig` and waits up to `timeout` (then SIGKILL). Returns the wait status.
-  int stop(int sig, std::chrono::milliseconds timeout) {
-    if (pid_ <= 0) return status_;
-    ::kill(pid_, sig);
-    const auto deadline = Clock::now() + timeout;
-    int status = 0;
-    while (Clock::now() < deadline) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        status_ = status;
-        return status;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    status_ = status;
-    return status;
-  }
-
- private:
-  fs::path log_;
-  pid_t pid_ = -1;
-  int status_ = 0;
-};
+using testing::free_port;
+using testing::read_all;
+using testing::tail;
+using Process = testing::ChildProcess;
 
 // The newest "sync:" progress line of an igrad log (Node::run logs one every 5 s).
 struct Progress {

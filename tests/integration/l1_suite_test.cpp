@@ -37,6 +37,7 @@
 #include "kaspa/sign.hpp"
 #include "kaspa/tx_id.hpp"
 #include "support/inbox.hpp"
+#include "support/child_process.hpp"
 #include "support/testing.hpp"
 
 namespace igra {
@@ -50,19 +51,7 @@ using ::igra::testing::Inbox;
 // Coinbase maturity of rusty-kaspa's simnet (10 BPS x 100 s); kaspa-simnet is started with the same value.
 constexpr std::uint64_t kCoinbaseMaturity = 1000;
 
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  const std::uint16_t port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
+using testing::free_port;
 
 // A node process: kaspad (KASPAD_BIN) or our kaspa-simnet. Output goes to <dir>/node.log.
 class NodeProcess {
@@ -93,35 +82,10 @@ class NodeProcess {
               "--no-mining",
               "--coinbase-maturity", std::to_string(kCoinbaseMaturity)};
     }
-    const std::string log = dir_ + "/node.log";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::FILE* f = std::freopen(log.c_str(), "w", stdout);
-      (void)f;
-      ::dup2(::fileno(stdout), 2);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      std::_Exit(127);
-    }
+    process_ = std::make_unique<testing::ChildProcess>(std::move(args), dir_ + "/node.log");
   }
   ~NodeProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      for (int i = 0; i < 200; ++i) {  // up to 20 s for a clean shutdown (kaspad flushes its database)
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-          pid_ = -1;
-          break;
-        }
-        std::this_thread::sleep_for(100ms);
-      }
-      if (pid_ > 0) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-      }
-    }
+    process_.reset();  // SIGTERM, up to 20 s for a clean shutdown (kaspad flushes its database), then SIGKILL
     if (std::getenv("IGRA_KEEP_NODE_DIR") == nullptr) {
       std::error_code ec;
       fs::remove_all(dir_, ec);
@@ -131,22 +95,13 @@ class NodeProcess {
   }
   bool is_kaspad() const { return is_kaspad_; }
   const std::string& target() const { return target_; }
-  std::string log_tail() const {
-    std::FILE* f = std::fopen((dir_ + "/node.log").c_str(), "r");
-    if (!f) return {};
-    std::string all;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) all.append(buf, n);
-    std::fclose(f);
-    return all.size() > 3000 ? all.substr(all.size() - 3000) : all;
-  }
+  std::string log_tail() const { return testing::tail(testing::read_all(dir_ + "/node.log")); }
 
  private:
   bool is_kaspad_ = false;
   std::string dir_;
   std::string target_;
-  pid_t pid_ = -1;
+  std::unique_ptr<testing::ChildProcess> process_;
 };
 
 
