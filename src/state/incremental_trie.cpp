@@ -84,6 +84,19 @@ std::unique_ptr<Node> make_extension(Nibbles path, std::unique_ptr<Node> child) 
   return n;
 }
 
+// The last step of inserting `value` at a leaf or extension that diverges from the key after `common`
+// nibbles: the new branch (already holding the old node) gets the value, and is wrapped in an extension for
+// the shared prefix.
+std::unique_ptr<Node> finish_split(std::unique_ptr<Node> branch, const std::uint8_t* rest, std::size_t rest_len,
+                                   std::size_t common, ByteView value) {
+  if (common == rest_len)
+    branch->value.assign(value.begin(), value.end());
+  else
+    branch->children[rest[common]] = make_leaf(rest + common + 1, rest_len - common - 1, value);
+  if (common > 0) return make_extension(Nibbles(rest, rest + common), std::move(branch));
+  return branch;
+}
+
 std::size_t common_prefix(const Nibbles& a, const std::uint8_t* b, std::size_t b_len) {
   const std::size_t n = std::min(a.size(), b_len);
   std::size_t i = 0;
@@ -291,14 +304,7 @@ core::Result<void> IncrementalTrie::insert(std::unique_ptr<Node>& slot, const Ni
         old->path.erase(old->path.begin(), old->path.begin() + static_cast<std::ptrdiff_t>(common) + 1);
         branch->children[nib] = std::move(old);
       }
-      if (common == rest_len)
-        branch->value.assign(value.begin(), value.end());
-      else
-        branch->children[rest[common]] = make_leaf(rest + common + 1, rest_len - common - 1, value);
-      if (common > 0)
-        slot = make_extension(Nibbles(rest, rest + common), std::move(branch));
-      else
-        slot = std::move(branch);
+      slot = finish_split(std::move(branch), rest, rest_len, common, value);
       return {};
     }
     case Node::Kind::kExtension: {
@@ -317,14 +323,7 @@ core::Result<void> IncrementalTrie::insert(std::unique_ptr<Node>& slot, const Ni
       } else {
         branch->children[nib] = std::move(ext->children[0]);
       }
-      if (common == rest_len)
-        branch->value.assign(value.begin(), value.end());
-      else
-        branch->children[rest[common]] = make_leaf(rest + common + 1, rest_len - common - 1, value);
-      if (common > 0)
-        slot = make_extension(Nibbles(rest, rest + common), std::move(branch));
-      else
-        slot = std::move(branch);
+      slot = finish_split(std::move(branch), rest, rest_len, common, value);
       return {};
     }
     case Node::Kind::kStub: break;
