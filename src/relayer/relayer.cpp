@@ -1,0 +1,181 @@
+#include "relayer/relayer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+#include <utility>
+
+#include "chain/transaction_codec.hpp"
+#include "core/hex.hpp"
+#include "kaspa/script_builder.hpp"
+#include "kaspa/script_class.hpp"
+
+namespace igra::relayer {
+namespace {
+
+core::Error fail(core::ErrorCode code, std::string message) { return core::Error(code, "relayer: " + message); }
+
+std::string outpoint_str(const kaspa::Outpoint& o) {
+  return core::to_hex(o.transaction_id) + ":" + std::to_string(o.index);
+}
+
+// kaspad / simnet rejections that are about the spent coin, so another coin may succeed.
+bool coin_problem(const std::string& m) {
+  for (const char* needle : {"orphan", "already spent", "immature", "double spend", "missing", "not found"})
+    if (m.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+Relayer::Relayer(RelayerOptions options, kaspa::rpc::Client& client)
+    : options_(std::move(options)),
+      client_(&client),
+      wallet_(kaspa::ScriptPublicKey{}, options_.coinbase_maturity, options_.use_unconfirmed_change) {
+  auto pub = crypto::schnorr_public_key(options_.funding_key);
+  if (!pub.ok()) {
+    init_error_ = fail(core::ErrorCode::kInvalidArgument, "invalid funding key: " + pub.error().message);
+    return;
+  }
+  spk_ = kaspa::p2pk_script(*pub);
+  auto addr = kaspa::extract_script_public_key_address(spk_, options_.address_prefix);
+  if (!addr.ok()) {
+    init_error_ = fail(core::ErrorCode::kInternal, "funding address: " + addr.error().message);
+    return;
+  }
+  address_ = addr->to_string();
+  wallet_ = Wallet(spk_, options_.coinbase_maturity, options_.use_unconfirmed_change);
+}
+
+std::string Relayer::l1_address() const { return address_; }
+
+core::Result<kaspa::TransactionId> Relayer::submit(core::ByteView raw_l2_tx) {
+  std::lock_guard lock(mu_);
+  auto r = submit_locked(raw_l2_tx);
+  if (!r.ok()) {
+    ++stats_.failed;
+    spdlog::warn("{}", r.error().message);
+  }
+  return r;
+}
+
+core::Result<kaspa::TransactionId> Relayer::submit_locked(core::ByteView raw_l2_tx) {
+  if (init_error_) return *init_error_;
+  if (auto decoded = chain::decode_transaction(raw_l2_tx); !decoded.ok())
+    return fail(core::ErrorCode::kInvalidArgument, "not a valid EIP-2718 transaction: " + decoded.error().message);
+  IGRA_TRY(core::Bytes payload, encode_l2_tx_payload(raw_l2_tx));
+
+  TxShape shape;
+  shape.lane_id = options_.lane_id;
+  if (options_.toccata_daa_score) {
+    IGRA_TRY(const std::uint64_t daa, virtual_daa_locked());
+    shape.v1_lane = daa >= *options_.toccata_daa_score;
+  }
+  IGRA_TRY(const std::uint64_t fee, relay_fee(spk_, payload, shape));
+  const std::uint64_t min_amount = fee + options_.min_change_sompi;
+
+  std::optional<core::Error> last_error;
+  const int attempts = options_.max_attempts > 0 ? options_.max_attempts : 1;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    std::optional<Coin> coin = wallet_.take(min_amount, /*allow_unconfirmed=*/false);
+    if (!coin) {
+      const auto now = std::chrono::steady_clock::now();
+      const bool stale = !refreshed_once_ ||
+                         now - last_refresh_ >= std::chrono::milliseconds(options_.refresh_interval_ms);
+      if (stale || !wallet_.has_coin(min_amount)) {
+        IGRA_TRY_VOID(refresh_locked());
+        coin = wallet_.take(min_amount, false);
+      }
+      if (!coin) coin = wallet_.take(min_amount, true);
+    }
+    if (!coin) return no_coins_error_locked(min_amount);
+
+    auto built = build_l1_transaction(*coin, options_.funding_key, spk_, payload, options_.txid_prefix, shape,
+                                      options_.min_change_sompi);
+    if (!built.ok()) {
+      wallet_.release(*coin);
+      return std::move(built).error();
+    }
+    const Coin change{kaspa::Outpoint{built->id, 0},
+                      kaspa::UtxoEntry{built->tx.outputs[0].value, spk_, 0, false, std::nullopt}};
+    auto submitted = client_->submit_transaction(built->tx, /*allow_orphan=*/false, options_.rpc_timeout);
+    if (submitted.ok()) {
+      if (*submitted != built->id)
+        spdlog::warn("relayer: kaspad reported id {} for L1 tx {}", core::to_hex(*submitted), core::to_hex(built->id));
+      wallet_.spent(*coin, change);
+      ++stats_.submitted;
+      stats_.fees_sompi += built->fee;
+      if (payload[0] == kPayloadL2TxZipped) ++stats_.zipped;
+      spdlog::debug("relayer: submitted L1 tx {} (v{}, payload 0x{:02x}, {} bytes, fee {} sompi, coin {})",
+                    core::to_hex(built->id), built->tx.version, payload[0], payload.size(), built->fee,
+                    outpoint_str(coin->outpoint));
+      return built->id;
+    }
+    const core::Error& e = submitted.error();
+    if (kaspa::rpc::is_timeout(e) || kaspa::rpc::is_disconnected(e)) {
+      // The node may have taken it: keep the coin spent (never risk a double spend) and offer the change.
+      wallet_.spent(*coin, change);
+      return fail(core::ErrorCode::kIo, "submitting L1 tx " + core::to_hex(built->id) +
+                                            " (outcome unknown, coin kept reserved): " + e.message);
+    }
+    const std::string msg = kaspa::rpc::rpc_error_message(e);
+    if (kaspa::rpc::is_rpc_error(e) && coin_problem(msg)) {
+      wallet_.discard(*coin);
+      refreshed_once_ = false;  // re-read the UTXO set before the next confirmed coin
+      last_error = fail(core::ErrorCode::kInvalidArgument,
+                        "kaspad refused coin " + outpoint_str(coin->outpoint) + ": " + msg);
+      continue;
+    }
+    wallet_.release(*coin);
+    return fail(e.code, "kaspad rejected L1 tx " + core::to_hex(built->id) + ": " + msg);
+  }
+  return last_error ? *last_error : fail(core::ErrorCode::kInternal, "no attempt made");
+}
+
+core::Result<std::uint64_t> Relayer::virtual_daa_locked() {
+  auto info = client_->get_server_info(options_.rpc_timeout);
+  if (!info.ok()) return fail(info.error().code, "GetServerInfo: " + info.error().message);
+  last_daa_ = info->virtual_daa_score;
+  return last_daa_;
+}
+
+core::Result<void> Relayer::refresh_locked() {
+  // Server info first: a coinbase newer than that DAA score then looks immature (the safe side).
+  IGRA_TRY(const std::uint64_t daa, virtual_daa_locked());
+  auto utxos = client_->get_utxos_by_addresses({address_}, options_.rpc_timeout);
+  if (!utxos.ok())
+    return fail(utxos.error().code, "reading the L1 coins of " + address_ + ": " + utxos.error().message);
+  wallet_.update(*utxos, daa);
+  last_refresh_ = std::chrono::steady_clock::now();
+  refreshed_once_ = true;
+  return {};
+}
+
+core::Error Relayer::no_coins_error_locked(std::uint64_t min_amount) const {
+  const WalletCounts c = wallet_.counts(min_amount);
+  std::string m = "no spendable L1 coins at " + address_ + "; need one coin of at least " +
+                  std::to_string(min_amount) + " sompi (fee plus " + std::to_string(options_.min_change_sompi) +
+                  " sompi minimum change)";
+  m += "; " + std::to_string(c.immature) + " immature coinbase outputs (" + std::to_string(c.immature_sompi) +
+       " sompi) wait for the coinbase maturity of " + std::to_string(options_.coinbase_maturity) +
+       " DAA (virtual DAA score " + std::to_string(last_daa_) + ")";
+  m += "; " + std::to_string(c.too_small) + " coins too small; " + std::to_string(c.reserved) +
+       " outpoints spent by pending relayer transactions";
+  return fail(core::ErrorCode::kNotFound, m);
+}
+
+core::Result<std::uint64_t> Relayer::balance() {
+  std::lock_guard lock(mu_);
+  if (init_error_) return *init_error_;
+  IGRA_TRY_VOID(refresh_locked());
+  return wallet_.balance();
+}
+
+RelayerStats Relayer::stats() const {
+  std::lock_guard lock(mu_);
+  RelayerStats s = stats_;
+  s.wallet = wallet_.counts();
+  return s;
+}
+
+}  // namespace igra::relayer

@@ -1,0 +1,108 @@
+#pragma once
+// The relayer (architecture.md "Relayer"): turns a raw signed Ethereum transaction (EIP-2718 bytes from
+// eth_sendRawTransaction) into an Igra L1 transaction and submits it to kaspad over gRPC.
+//
+//   raw tx --> payload 0x94 (raw) or 0x95 (zlib, when smaller), 4-byte nonce (l1_payload.hpp)
+//          --> one coin of the funding key (wallet.hpp), change back to the funding key, fee from the mass
+//          --> nonce mined so the txid starts with the network prefix, Schnorr-signed (tx_builder.hpp)
+//          --> SubmitTransaction
+//
+// Thread-safe: submissions are serialized by one mutex (the nonce search takes ~65k hashes for a 2-byte prefix,
+// i.e. a few milliseconds), so concurrent RPC threads never pick the same coin.
+//
+// Coins: see wallet.hpp. The UTXO list is re-read when no free coin is known (and at most every
+// `refresh_interval_ms` while only unconfirmed change is left, so that matured coins are picked up and spending
+// chains do not grow without need). Errors are values with messages starting "relayer: ".
+//
+// Not done here (yet): tracking acceptance on the selected-parent chain, resubmission after a drop or reorg, and a
+// persisted queue (architecture.md lists them for the relayer; the integrator gets the L1 id back to track).
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+#include "crypto/secp256k1.hpp"
+#include "kaspa/address.hpp"
+#include "kaspa/rpc/client.hpp"
+#include "kaspa/transaction.hpp"
+#include "relayer/l1_payload.hpp"
+#include "relayer/tx_builder.hpp"
+#include "relayer/wallet.hpp"
+
+namespace igra::relayer {
+
+struct RelayerOptions {
+  crypto::SecretKey funding_key;           // Schnorr P2PK key owning the L1 coins that pay fees
+  kaspa::Prefix address_prefix = kaspa::Prefix::kSimnet;  // kSimnet for the dev simnet, kMainnet ...
+  std::array<std::uint8_t, 2> txid_prefix{0x97, 0xae};     // the network's Igra txid prefix (devnet 97ae)
+  std::uint64_t coinbase_maturity = 1000;  // DAA score units (the node's; the dev simnet uses a small value)
+  // From this virtual DAA score on, build v1 transactions on the Igra lane; nullopt = v0 always.
+  std::optional<std::uint64_t> toccata_daa_score;
+  std::uint32_t lane_id = kIgraLaneId;
+  // Spend the change of an own, still unconfirmed transaction at once (needs a mempool that accepts chained
+  // transactions: kaspad does, and so does the simnet).
+  bool use_unconfirmed_change = true;
+  // Change below this is refused (a small change output has a large KIP-9 storage mass: C / value grams).
+  std::uint64_t min_change_sompi = 20'000'000;  // 0.2 KAS -> at most 50,000 grams of storage mass
+  std::uint64_t refresh_interval_ms = 1000;
+  // Submissions tried with another coin when kaspad refuses the coin (spent elsewhere, unknown, immature).
+  int max_attempts = 4;
+  kaspa::rpc::Timeout rpc_timeout = kaspa::rpc::kDefaultTimeout;
+};
+
+struct RelayerStats {
+  std::uint64_t submitted = 0;       // L1 transactions accepted by SubmitTransaction
+  std::uint64_t failed = 0;          // submit() calls that returned an error
+  std::uint64_t fees_sompi = 0;      // fees of the submitted transactions
+  std::uint64_t zipped = 0;          // of them with a 0x95 payload
+  WalletCounts wallet;
+};
+
+class Relayer {
+ public:
+  // The client must outlive the relayer. An invalid funding key is reported by every call.
+  Relayer(RelayerOptions options, kaspa::rpc::Client& client);
+  Relayer(const Relayer&) = delete;
+  Relayer& operator=(const Relayer&) = delete;
+
+  // The kaspa address of the funding key ("" when the key is invalid).
+  std::string l1_address() const;
+  const kaspa::ScriptPublicKey& l1_script() const { return spk_; }
+  const RelayerOptions& options() const { return options_; }
+
+  // Builds, mines, signs and submits the L1 transaction carrying `raw_l2_tx`; returns its id (which starts with
+  // the txid prefix). The L2 transaction is checked to be one decodable EIP-2718 transaction (no admission rules:
+  // that is the caller's job against its head state).
+  core::Result<kaspa::TransactionId> submit(core::ByteView raw_l2_tx);
+
+  // Spendable coins (sompi) as the wallet sees them after re-reading the UTXO set: mature confirmed coins not
+  // spent by own transactions, plus the change of own pending transactions.
+  core::Result<std::uint64_t> balance();
+
+  RelayerStats stats() const;
+
+ private:
+  core::Result<kaspa::TransactionId> submit_locked(core::ByteView raw_l2_tx);
+  core::Result<void> refresh_locked();
+  core::Result<std::uint64_t> virtual_daa_locked();
+  core::Error no_coins_error_locked(std::uint64_t min_amount) const;
+
+  RelayerOptions options_;
+  kaspa::rpc::Client* client_;
+  std::optional<core::Error> init_error_;
+  kaspa::ScriptPublicKey spk_;
+  std::string address_;
+
+  mutable std::mutex mu_;
+  Wallet wallet_;
+  std::chrono::steady_clock::time_point last_refresh_{};
+  bool refreshed_once_ = false;
+  std::uint64_t last_daa_ = 0;
+  RelayerStats stats_;
+};
+
+}  // namespace igra::relayer

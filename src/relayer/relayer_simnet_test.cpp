@@ -1,0 +1,378 @@
+// The relayer against an in-process Kaspa simnet (fast deterministic clock) served over real gRPC on 127.0.0.1,
+// as tests/integration/derivation_scenarios_test.cpp runs it. The simnet's miner pays its coinbases to the
+// relayer's funding key; blocks are mined explicitly. Expected facts come from the specification
+// (igra-protocol.md §1, decisions.md): the L1 transaction is accepted on the selected-parent chain, its id starts
+// with the devnet prefix 97ae, its payload decodes with the igra layer's decoder to exactly the raw L2
+// transaction, compressible transactions use 0x95, and no coin is ever spent twice.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chain/transaction.hpp"
+#include "core/hex.hpp"
+#include "igra/network.hpp"
+#include "igra/payload.hpp"
+#include "kaspa/rpc/client.hpp"
+#include "kaspa/tx_id.hpp"
+#include "relayer/relayer.hpp"
+#include "simnet/rpc_server.hpp"
+#include "simnet/simnet_node.hpp"
+#include "simnet/tx_test_support.hpp"
+#include "support/igra_l1.hpp"
+
+namespace igra::relayer {
+namespace {
+
+namespace krpc = kaspa::rpc;
+using namespace std::chrono_literals;
+
+constexpr std::uint64_t kMaturity = 5;
+
+struct L1View {
+  std::set<kaspa::TransactionId> accepted;               // accepted by the selected-parent chain
+  std::map<kaspa::TransactionId, kaspa::Transaction> bodies;  // every transaction in a released block
+};
+
+struct L1Setup {
+  bool toccata = false;
+  bool pay_relayer = true;  // false: coinbases go to another key
+  std::optional<std::uint64_t> toccata_daa_score;
+};
+
+// (Lower-case suite name so that `ctest -R relayer` selects these tests.)
+class relayer_simnet : public ::testing::Test {
+ protected:
+  void start(L1Setup s = {}) {
+    relayer_wallet_ = simnet::testing::wallet(7);
+    const auto other = simnet::testing::wallet(8);
+    simnet::SimnetNodeConfig cfg;
+    cfg.simnet.clock_mode = simnet::ClockMode::kFast;
+    cfg.simnet.seed = 5;
+    cfg.simnet.consensus.coinbase_maturity = kMaturity;
+    if (s.toccata) {
+      cfg.simnet.consensus.tx_validator.toccata = true;
+      cfg.mempool = simnet::MempoolConfig::toccata();
+    }
+    cfg.simnet.miners.push_back(simnet::MinerConfig{s.pay_relayer ? relayer_wallet_.spk : other.spk, {}, 1.0});
+    node_ = std::make_unique<simnet::SimnetNode>(cfg);
+    simnet::RpcServerOptions so;
+    so.port = 0;
+    server_ = std::make_unique<simnet::RpcServer>(*node_, so);
+    ASSERT_TRUE(server_->start().ok());
+    krpc::ClientOptions co;
+    co.target = server_->address();
+    co.default_timeout = 20'000ms;
+    co.initial_backoff = 20ms;
+    co.max_backoff = 200ms;
+    client_ = std::make_unique<krpc::Client>(co);
+    client_->start();
+    ASSERT_TRUE(client_->wait_connected(5000ms));
+
+    RelayerOptions o;
+    o.funding_key = relayer_wallet_.key;
+    o.address_prefix = kaspa::Prefix::kSimnet;
+    o.txid_prefix = {0x97, 0xae};
+    o.coinbase_maturity = kMaturity;
+    o.toccata_daa_score = s.toccata_daa_score;
+    relayer_ = std::make_unique<Relayer>(o, *client_);
+    devnet_ = igra::builtin_network("devnet").value();
+  }
+
+  void TearDown() override {
+    relayer_.reset();
+    if (client_) client_->shutdown();
+    if (server_) server_->stop();
+  }
+
+  void mine(std::size_t n) {
+    auto r = node_->mine_blocks(n);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+
+  std::uint64_t virtual_daa() { return client_->get_server_info().value().virtual_daa_score; }
+
+  // Walks the selected-parent chain from genesis over gRPC and reads every block body.
+  L1View l1_view() {
+    L1View v;
+    const core::Hash32 genesis = client_->get_block_dag_info().value().pruning_point_hash;
+    core::Hash32 from = genesis;
+    for (;;) {
+      krpc::GetVirtualChainFromBlockParams p;
+      p.start_hash = from;
+      p.include_accepted_transaction_ids = true;
+      auto vc = client_->get_virtual_chain_from_block(p);
+      EXPECT_TRUE(vc.ok()) << vc.error().message;
+      if (!vc.ok() || vc->added_chain_block_hashes.empty()) break;
+      for (const auto& a : vc->accepted_transaction_ids)
+        v.accepted.insert(a.accepted_transaction_ids.begin(), a.accepted_transaction_ids.end());
+      from = vc->added_chain_block_hashes.back();
+    }
+    auto blocks = client_->get_blocks(genesis, true, true);
+    EXPECT_TRUE(blocks.ok()) << blocks.error().message;
+    if (blocks.ok())
+      for (const auto& b : blocks->blocks)
+        for (const auto& t : b.transactions) v.bodies[kaspa::transaction_id(t.transaction)] = t.transaction;
+    return v;
+  }
+
+  std::map<kaspa::TransactionId, kaspa::Transaction> mempool() {
+    std::map<kaspa::TransactionId, kaspa::Transaction> m;
+    auto e = client_->get_mempool_entries(false, false);
+    EXPECT_TRUE(e.ok()) << e.error().message;
+    if (e.ok())
+      for (const auto& x : *e) m[kaspa::transaction_id(x.transaction.transaction)] = x.transaction.transaction;
+    return m;
+  }
+
+  // Spendable sompi by the rules (mature coinbases of the funding script), read independently of the relayer.
+  std::uint64_t mature_sompi() {
+    const std::uint64_t daa = virtual_daa();
+    auto u = client_->get_utxos_by_addresses({relayer_->l1_address()});
+    EXPECT_TRUE(u.ok());
+    std::uint64_t s = 0;
+    for (const auto& e : *u)
+      if (!e.utxo_entry.is_coinbase || e.utxo_entry.block_daa_score + kMaturity <= daa) s += e.utxo_entry.amount;
+    return s;
+  }
+
+  static bool has_prefix(const kaspa::TransactionId& id) { return id[0] == 0x97 && id[1] == 0xae; }
+
+  // Checks that `id` is accepted, carries the prefix and the devnet lane gate, and that its payload decodes to
+  // `raw`; returns its body.
+  kaspa::Transaction expect_accepted_carrying(const L1View& v, const kaspa::TransactionId& id,
+                                              const core::Bytes& raw) {
+    EXPECT_TRUE(has_prefix(id)) << core::to_hex(id);
+    EXPECT_TRUE(igra::matches_prefix(id, devnet_));
+    EXPECT_TRUE(v.accepted.count(id)) << "not accepted: " << core::to_hex(id);
+    auto it = v.bodies.find(id);
+    if (it == v.bodies.end()) {
+      ADD_FAILURE() << "no block holds " << core::to_hex(id);
+      return {};
+    }
+    const kaspa::Transaction& tx = it->second;
+    EXPECT_EQ(igra::classify_payload(tx.payload), igra::PayloadKind::kL2Tx);
+    auto back = igra::l2_tx_bytes(tx.payload);
+    EXPECT_TRUE(back.ok()) << back.error().message;
+    if (back.ok()) {
+      EXPECT_EQ(*back, raw);
+    }
+    EXPECT_EQ(tx.outputs.size(), 1u);
+    if (!tx.outputs.empty()) {
+      EXPECT_EQ(tx.outputs[0].script_public_key, relayer_->l1_script());
+    }
+    return tx;
+  }
+
+  simnet::testing::Wallet relayer_wallet_;
+  std::unique_ptr<simnet::SimnetNode> node_;
+  std::unique_ptr<simnet::RpcServer> server_;
+  std::unique_ptr<krpc::Client> client_;
+  std::unique_ptr<Relayer> relayer_;
+  igra::NetworkParams devnet_;
+};
+
+core::Bytes transfer(std::uint64_t nonce, std::size_t account = 0, std::size_t zero_data = 0) {
+  chain::Transaction tx = testing::dynamic_fee_tx(nonce, testing::fresh_address(3, static_cast<std::uint8_t>(nonce)),
+                                                  testing::kEther, core::uint256(10) * testing::kGwei,
+                                                  testing::kGwei);
+  tx.data.assign(zero_data, 0);
+  tx.gas_limit = 21000 + 10 * zero_data;
+  return testing::sign_l2(tx, testing::dev(account));
+}
+
+TEST_F(relayer_simnet, SubmittedTransactionIsAcceptedWithThePrefixAndCarriesTheRawTransaction) {
+  start();
+  EXPECT_EQ(relayer_->l1_address(), testing::simnet_address(relayer_wallet_));
+  mine(kMaturity + 10);
+  auto bal = relayer_->balance();
+  ASSERT_TRUE(bal.ok()) << bal.error().message;
+  EXPECT_EQ(*bal, mature_sompi());
+  EXPECT_GT(*bal, 0u);
+
+  const core::Bytes raw = transfer(0);
+  auto id = relayer_->submit(raw);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_TRUE(has_prefix(*id));
+  EXPECT_TRUE(mempool().count(*id));
+  // The spent coin is gone from the balance, the change is in it.
+  const RelayerStats st = relayer_->stats();
+  EXPECT_EQ(st.submitted, 1u);
+  EXPECT_GT(st.fees_sompi, 0u);
+
+  mine(3);
+  const L1View v = l1_view();
+  const kaspa::Transaction tx = expect_accepted_carrying(v, *id, raw);
+  EXPECT_EQ(tx.version, 0);
+  EXPECT_TRUE(igra::passes_lane_gate(tx, devnet_, virtual_daa()));
+  EXPECT_TRUE(mempool().empty());
+
+  // After acceptance the wallet sees the change as an ordinary coin: balance = mature coins by the rules.
+  auto bal2 = relayer_->balance();
+  ASSERT_TRUE(bal2.ok());
+  EXPECT_EQ(*bal2, mature_sompi());
+}
+
+TEST_F(relayer_simnet, LargeCompressibleTransactionUsesTheZippedPayload) {
+  start();
+  mine(kMaturity + 5);
+  const core::Bytes raw = transfer(0, 1, 20'000);
+  ASSERT_GT(raw.size(), 20'000u);
+  auto id = relayer_->submit(raw);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  mine(3);
+  const kaspa::Transaction tx = expect_accepted_carrying(l1_view(), *id, raw);
+  ASSERT_FALSE(tx.payload.empty());
+  EXPECT_EQ(tx.payload[0], 0x95);
+  EXPECT_LT(tx.payload.size(), raw.size() / 10);
+  EXPECT_EQ(relayer_->stats().zipped, 1u);
+}
+
+TEST_F(relayer_simnet, TwentySubmissionsWithoutMiningNeverDoubleSpendAndAreAllAccepted) {
+  start();
+  mine(kMaturity + 6);  // fewer mature coins than submissions: the rest must chain on unconfirmed change
+  std::vector<core::Bytes> raws;
+  std::vector<kaspa::TransactionId> ids;
+  for (std::uint64_t n = 0; n < 20; ++n) {
+    raws.push_back(transfer(n, 2));
+    auto id = relayer_->submit(raws.back());
+    ASSERT_TRUE(id.ok()) << "submission " << n << ": " << id.error().message;
+    ids.push_back(*id);
+  }
+  const std::set<kaspa::TransactionId> idset(ids.begin(), ids.end());
+  EXPECT_EQ(idset.size(), 20u);
+
+  const auto pool = mempool();
+  std::set<kaspa::Outpoint> inputs;
+  std::size_t chained = 0;
+  for (const auto& id : ids) {
+    auto it = pool.find(id);
+    ASSERT_NE(it, pool.end()) << "not in the mempool: " << core::to_hex(id);
+    for (const auto& in : it->second.inputs) {
+      EXPECT_TRUE(inputs.insert(in.previous_outpoint).second) << "outpoint spent twice";
+      if (idset.count(in.previous_outpoint.transaction_id)) ++chained;
+    }
+  }
+  EXPECT_EQ(inputs.size(), 20u);
+  EXPECT_GT(chained, 0u) << "expected some transactions to spend the change of an unconfirmed own transaction";
+
+  mine(25);
+  const L1View v = l1_view();
+  for (std::size_t i = 0; i < ids.size(); ++i) expect_accepted_carrying(v, ids[i], raws[i]);
+  EXPECT_TRUE(mempool().empty());
+  EXPECT_EQ(relayer_->stats().submitted, 20u);
+
+  // And the wallet keeps working after everything confirmed.
+  auto more = relayer_->submit(transfer(20, 2));
+  ASSERT_TRUE(more.ok()) << more.error().message;
+  mine(3);
+  expect_accepted_carrying(l1_view(), *more, transfer(20, 2));
+}
+
+TEST_F(relayer_simnet, ConcurrentSubmissionsFromSeveralThreadsNeverDoubleSpend) {
+  start();
+  mine(kMaturity + 6);
+  constexpr std::size_t kThreads = 4, kEach = 6;
+  std::vector<std::vector<kaspa::TransactionId>> ids(kThreads);
+  std::vector<std::vector<core::Bytes>> raws(kThreads);
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (std::uint64_t n = 0; n < kEach; ++n) {
+        raws[t].push_back(transfer(n, 4 + t));
+        auto id = relayer_->submit(raws[t].back());
+        if (!id.ok()) {
+          errors[t] = id.error().message;
+          return;
+        }
+        ids[t].push_back(*id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& e : errors) EXPECT_EQ(e, "");
+  const auto pool = mempool();
+  std::set<kaspa::Outpoint> inputs;
+  for (const auto& v : ids)
+    for (const auto& id : v) {
+      auto it = pool.find(id);
+      ASSERT_NE(it, pool.end());
+      for (const auto& in : it->second.inputs) EXPECT_TRUE(inputs.insert(in.previous_outpoint).second);
+    }
+  EXPECT_EQ(inputs.size(), kThreads * kEach);
+  mine(20);
+  const L1View v = l1_view();
+  for (std::size_t t = 0; t < kThreads; ++t)
+    for (std::size_t i = 0; i < ids[t].size(); ++i) expect_accepted_carrying(v, ids[t][i], raws[t][i]);
+}
+
+TEST_F(relayer_simnet, NoCoinsAtAllIsAnError) {
+  start({.toccata = false, .pay_relayer = false, .toccata_daa_score = std::nullopt});
+  mine(kMaturity + 5);
+  auto r = relayer_->submit(transfer(0));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("relayer: no spendable L1 coins at kaspasim:"), std::string::npos)
+      << r.error().message;
+  auto bal = relayer_->balance();
+  ASSERT_TRUE(bal.ok());
+  EXPECT_EQ(*bal, 0u);
+  EXPECT_TRUE(mempool().empty());
+  EXPECT_EQ(relayer_->stats().failed, 1u);
+}
+
+TEST_F(relayer_simnet, OnlyImmatureCoinsIsAnErrorUntilTheyMature) {
+  start();
+  mine(kMaturity - 2);
+  auto r = relayer_->submit(transfer(0));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("no spendable L1 coins"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("immature"), std::string::npos) << r.error().message;
+  EXPECT_EQ(*relayer_->balance(), 0u);
+  EXPECT_TRUE(mempool().empty());
+  // Garbage is refused before any coin is touched.
+  const core::Bytes garbage = {0x02, 0x01, 0x02};
+  auto g = relayer_->submit(garbage);
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(g.error().message.find("not a valid EIP-2718 transaction"), std::string::npos) << g.error().message;
+
+  mine(6);
+  auto ok = relayer_->submit(transfer(0));
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  mine(3);
+  expect_accepted_carrying(l1_view(), *ok, transfer(0));
+}
+
+TEST_F(relayer_simnet, AfterToccataActivationTransactionsAreV1OnTheIgraLane) {
+  start({.toccata = true, .pay_relayer = true, .toccata_daa_score = 14});
+  mine(kMaturity + 5);
+  ASSERT_LT(virtual_daa(), 14u);
+  auto before = relayer_->submit(transfer(0, 3));
+  ASSERT_TRUE(before.ok()) << before.error().message;
+  mine(8);
+  ASSERT_GE(virtual_daa(), 14u);
+  auto after = relayer_->submit(transfer(1, 3));
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  mine(3);
+  const L1View v = l1_view();
+  const kaspa::Transaction t0 = expect_accepted_carrying(v, *before, transfer(0, 3));
+  const kaspa::Transaction t1 = expect_accepted_carrying(v, *after, transfer(1, 3));
+  EXPECT_EQ(t0.version, 0);
+  EXPECT_EQ(t0.subnetwork_id, kaspa::subnetwork_native());
+  EXPECT_EQ(t1.version, 1);
+  EXPECT_EQ(t1.subnetwork_id, kaspa::subnetwork_lane(0x97b10000));
+  EXPECT_EQ(kaspa::transaction_id_v1(t1), *after);
+  igra::NetworkParams net = devnet_;
+  net.toccata_daa_score = 14;
+  EXPECT_TRUE(igra::passes_lane_gate(t1, net, 20));
+  EXPECT_FALSE(igra::passes_lane_gate(t0, net, 20));
+  EXPECT_TRUE(igra::passes_lane_gate(t0, net, 5));
+}
+
+}  // namespace
+}  // namespace igra::relayer
