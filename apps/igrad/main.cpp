@@ -8,6 +8,7 @@
 #include <atomic>
 #include <optional>
 #include <csignal>
+#include <sys/stat.h>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -20,6 +21,10 @@
 #include "igra/metrics_server.hpp"
 #include "igra/node.hpp"
 #include "kaspa/address.hpp"
+#include "core/keccak.hpp"
+#include "crypto/secp256k1.hpp"
+#include "kaspa/script_builder.hpp"
+#include "rpc_options.hpp"
 #include "simnet/rpc_server.hpp"
 #include "simnet/simnet_node.hpp"
 
@@ -99,6 +104,28 @@ int fail(const char* what, const core::Error& e) {
   return 1;
 }
 
+igra::kaspa::Prefix address_prefix(const std::string& kaspa_network) {
+  if (kaspa_network == "mainnet") return igra::kaspa::Prefix::kMainnet;
+  if (kaspa_network.rfind("testnet", 0) == 0) return igra::kaspa::Prefix::kTestnet;
+  if (kaspa_network == "devnet") return igra::kaspa::Prefix::kDevnet;
+  return igra::kaspa::Prefix::kSimnet;
+}
+
+// A relayer key file: 32 bytes of hex (optionally 0x-prefixed) on one line, readable by its owner only.
+core::Result<igra::crypto::SecretKey> read_key_file(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return core::Error{core::ErrorCode::kIo, "cannot read " + path};
+  if (st.st_mode & 077)
+    return core::Error{core::ErrorCode::kInvalidArgument,
+                       path + " is readable by group or others: chmod 600 it (it holds the relayer's Kaspa key)"};
+  IGRA_TRY(auto text, read_file(path));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  auto key = core::fixed_from_hex<32>(text);
+  if (!key || !igra::crypto::is_valid_secret_key(*key))
+    return core::Error{core::ErrorCode::kInvalidArgument, path + ": not a valid 32-byte hex secp256k1 key"};
+  return *key;
+}
+
 void wait_for_signal() {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -137,6 +164,12 @@ int main(int argc, char** argv) {
   std::string run_metrics;
   run->add_option("--metrics-addr", run_metrics,
                   "serve Prometheus metrics at http://HOST:PORT/metrics (IPv4; off unless given)");
+  igrad::RpcFlags run_rpc;
+  igrad::add_rpc_options(*run, run_rpc, "");
+  std::string run_relayer_key;
+  run->add_option("--relayer-key", run_relayer_key,
+                  "file with the hex secp256k1 key (mode 0600) whose Kaspa coins pay the L1 fees of relayed "
+                  "transactions; without it eth_sendRawTransaction is refused");
 
   std::string dev_datadir;
   double dev_bps = 10.0;
@@ -150,6 +183,8 @@ int main(int argc, char** argv) {
   std::string dev_metrics;
   dev->add_option("--metrics-addr", dev_metrics,
                   "serve Prometheus metrics at http://HOST:PORT/metrics (IPv4; off unless given)");
+  igrad::RpcFlags dev_rpc;
+  igrad::add_rpc_options(*dev, dev_rpc, "*");
   dev->add_option("--l1-listen", dev_l1_listen,
                   "gRPC address of the embedded simnet (kaspad's API), host:port; port 0 picks a free port")
       ->capture_default_str();
@@ -185,7 +220,27 @@ int main(int argc, char** argv) {
     if (!node) return fail("run", node.error());
     spdlog::info("igrad: network {} (chain id {}), genesis {}", net->first.name, net->first.chain_id,
                  core::to_hex((*node)->genesis().hash, true));
+    std::unique_ptr<igra::kaspa::rpc::Client> relayer_client;
+    std::unique_ptr<igra::relayer::Relayer> relayer;
+    if (!run_relayer_key.empty()) {
+      auto key = read_key_file(run_relayer_key);
+      if (!key) return fail("run", key.error());
+      igra::kaspa::rpc::ClientOptions co;
+      co.target = kaspad;
+      relayer_client = std::make_unique<igra::kaspa::rpc::Client>(co);
+      relayer_client->start();
+      igra::relayer::RelayerOptions ro;
+      ro.funding_key = *key;
+      ro.address_prefix = address_prefix(net->first.kaspa_network);
+      if (net->first.txid_prefix.size() >= 2) ro.txid_prefix = {net->first.txid_prefix[0], net->first.txid_prefix[1]};
+      ro.toccata_daa_score = net->first.toccata_daa_score;
+      relayer = std::make_unique<igra::relayer::Relayer>(ro, *relayer_client);
+      spdlog::info("relayer: L1 fees paid from {}", relayer->l1_address());
+    }
+    auto rpc = igrad::RpcStack::create(**node, run_rpc, relayer.get());
+    if (!rpc) return fail("run", rpc.error());
     if (auto r = (*node)->start(); !r) return fail("run", r.error());
+    if (auto r = (*rpc)->start(); !r) return fail("run", r.error());
     ig::MetricsServer metrics([n = node->get()] { return n->metrics_text(); });
     if (!run_metrics.empty()) {
       if (auto r = metrics.start(run_metrics); !r) return fail("run", r.error());
@@ -193,7 +248,9 @@ int main(int argc, char** argv) {
     }
     wait_for_signal();
     metrics.stop();
+    (*rpc)->stop();
     (*node)->stop();
+    if (relayer_client) relayer_client->shutdown();
     return 0;
   }
 
@@ -220,11 +277,23 @@ int main(int argc, char** argv) {
   auto net = resolve_network(dn);
   if (!net) return fail("dev", net.error());
 
+  // The relayer's Kaspa key (development only: derived from a fixed string). The embedded miner pays its
+  // coinbase rewards to it, with a short coinbase maturity, so relayed transactions can pay their L1 fees
+  // within seconds.
+  constexpr std::uint64_t kDevCoinbaseMaturity = 20;
+  const std::string_view kDevRelayerSeed = "igra dev relayer key";
+  const igra::crypto::SecretKey relayer_key =
+      core::keccak256(core::ByteView(reinterpret_cast<const std::uint8_t*>(kDevRelayerSeed.data()), kDevRelayerSeed.size()));
+  auto relayer_pub = igra::crypto::schnorr_public_key(relayer_key);
+  if (!relayer_pub) return fail("dev", relayer_pub.error());
   simnet::SimnetNodeConfig scfg;
   scfg.simnet.clock_mode = simnet::ClockMode::kRealTime;
   scfg.simnet.blocks_per_second = dev_bps;
   scfg.simnet.arrivals = simnet::BlockArrivals::kRegular;
-  scfg.simnet.miners.push_back(simnet::MinerConfig{});
+  scfg.simnet.consensus.coinbase_maturity = kDevCoinbaseMaturity;
+  simnet::MinerConfig miner;
+  miner.script_public_key = igra::kaspa::p2pk_script(*relayer_pub);
+  scfg.simnet.miners.push_back(miner);
   simnet::SimnetNode l1(scfg);
   simnet::RpcServerOptions so;
   const auto colon = dev_l1_listen.rfind(':');
@@ -241,17 +310,43 @@ int main(int argc, char** argv) {
   o.kaspad = server.address();
   auto node = ig::Node::open(std::move(o));
   if (!node) return fail("dev", node.error());
+  igra::kaspa::rpc::ClientOptions rco;
+  rco.target = server.address();
+  igra::kaspa::rpc::Client relayer_client(rco);
+  relayer_client.start();
+  igra::relayer::RelayerOptions ro;
+  ro.funding_key = relayer_key;
+  ro.address_prefix = igra::kaspa::Prefix::kSimnet;
+  ro.txid_prefix = {net->first.txid_prefix.at(0), net->first.txid_prefix.at(1)};
+  ro.coinbase_maturity = kDevCoinbaseMaturity;
+  ro.toccata_daa_score = net->first.toccata_daa_score;
+  igra::relayer::Relayer relayer(ro, relayer_client);
+  auto rpc = igrad::RpcStack::create(**node, dev_rpc, &relayer);
+  if (!rpc) return fail("dev", rpc.error());
   if (auto r = (*node)->start(); !r) return fail("dev", r.error());
+  if (auto r = (*rpc)->start(); !r) return fail("dev", r.error());
   ig::MetricsServer metrics([n = node->get()] { return n->metrics_text(); });
   if (!dev_metrics.empty()) {
     if (auto r = metrics.start(dev_metrics); !r) return fail("dev", r.error());
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  // Ready once the relayer has a mature coin to pay L1 fees with (a few seconds at 10 BPS).
+  for (int i = 0; i < 600 && g_signal.load() == 0; ++i) {
+    auto bal = relayer.balance();
+    if (bal && *bal > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 
   std::printf("\nigrad dev: Igra devnet on an embedded Kaspa simnet (%.3g BPS)\n", dev_bps);
   std::printf("  chain id      %llu (0x%llx)\n", static_cast<unsigned long long>(net->first.chain_id),
               static_cast<unsigned long long>(net->first.chain_id));
   std::printf("  genesis       %s\n", core::to_hex((*node)->genesis().hash, true).c_str());
+  if (!(*rpc)->address().empty()) {
+    std::printf("  RPC           http://%s  (WebSocket ws://%s)\n", (*rpc)->address().c_str(), (*rpc)->address().c_str());
+  }
   std::printf("  kaspad gRPC   %s\n", server.address().c_str());
+  std::printf("  relayer       %s\n", relayer.l1_address().c_str());
   std::printf("  datadir       %s\n", datadir.c_str());
   if (!dev_metrics.empty()) std::printf("  metrics       http://%s/metrics\n", metrics.address().c_str());
   std::printf("  min fee       %llu gwei\n\nFunded accounts (10,000 iKAS each; mnemonic \"%s\"):\n",
@@ -264,7 +359,9 @@ int main(int argc, char** argv) {
   std::printf("\n");
   std::fflush(stdout);
   wait_for_signal();
+  (*rpc)->stop();
   (*node)->stop();
+  relayer_client.shutdown();
   l1.stop();
   server.stop();
   node->reset();

@@ -104,7 +104,7 @@ core::Result<TxExecution> apply_transaction(evm::State& state, const evm::BlockE
   if (!tx.to && tx.data.size() > kMaxInitcodeSize) return tx_error("INITCODE_SIZE_EXCEEDED", "initcode too large");
 
   // ---- against the block ----
-  if (tx.gas_limit > block.gas_limit - std::min(block.gas_limit, usage.gas_used))
+  if (!options.skip_block_gas_limit && tx.gas_limit > block.gas_limit - std::min(block.gas_limit, usage.gas_used))
     return tx_error("GAS_ALLOWANCE_EXCEEDED", "gas limit above block gas left");
   const BlobSchedule schedule = blob_schedule(rev);
   const std::uint64_t blob_gas = kGasPerBlob * tx.blob_versioned_hashes.size();
@@ -146,13 +146,13 @@ core::Result<TxExecution> apply_transaction(evm::State& state, const evm::BlockE
                     "transaction type cannot create");
   if (tx.type == TxType::kSetCode && tx.authorization_list.empty())
     return tx_error("TYPE_4_EMPTY_AUTHORIZATION_LIST", "empty authorization list");
-  const std::uint64_t sender_nonce = state.nonce(sender);
+  const std::uint64_t sender_nonce = options.skip_nonce_check ? tx.nonce : state.nonce(sender);
   if (sender_nonce < tx.nonce) return tx_error("NONCE_TOO_HIGH", "nonce above account nonce");
   if (sender_nonce > tx.nonce) return tx_error("NONCE_TOO_LOW", "nonce below account nonce");
   if (max_cost) max_cost = checked_add(*max_cost, tx.value);
   if (!max_cost || state.balance(sender) < *max_cost)
     return tx_error("INSUFFICIENT_ACCOUNT_FUNDS", "balance below gas limit * max fee + value");
-  {
+  if (!options.skip_eoa_check) {
     // EIP-3607, relaxed by EIP-7702 for delegation designators.
     const core::Bytes& code = state.code(sender);
     if (!code.empty() && !(rev >= Revision::kPrague && evm::is_delegation(code)))

@@ -45,6 +45,12 @@ struct ApplyOptions {
   // (+ the blob fee at the block's blob base fee for type 3), instead of Ethereum's
   // gas_limit * max_fee_per_gas + blob_gas * max_fee_per_blob_gas + value.
   bool balance_at_effective_price = false;
+  // Simulation (eth_call, eth_estimateGas): skip the nonce equality check (the given nonce is still used for
+  // the sender's new nonce and a created contract's address), the EIP-3607 sender-has-code rule and the
+  // block gas allowance.
+  bool skip_nonce_check = false;
+  bool skip_eoa_check = false;
+  bool skip_block_gas_limit = false;
 };
 
 // The sender is given (recovered by the caller, see transaction_codec.hpp). block.blob_base_fee must be set.

@@ -459,3 +459,17 @@ std::vector<AccountDelta> State::changes() const {
 }
 
 }  // namespace igra::evm
+
+namespace igra::evm {
+std::vector<std::pair<Address20, std::vector<uint256>>> State::loaded_keys() const {
+  std::vector<std::pair<Address20, std::vector<uint256>>> out;
+  out.reserve(accounts_.size());
+  for (const auto& [addr, acc] : accounts_) {
+    std::vector<uint256> keys;
+    keys.reserve(acc.storage.size());
+    for (const auto& [k, slot] : acc.storage) keys.push_back(k);
+    out.emplace_back(addr, std::move(keys));
+  }
+  return out;
+}
+}  // namespace igra::evm

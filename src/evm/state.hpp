@@ -179,6 +179,9 @@ class State {
   // Every account changed since construction (call after finalize_transaction). Accounts that neither existed
   // before nor exist now are left out. Order is unspecified.
   std::vector<AccountDelta> changes() const;
+  // Every address this State has read or written and, per address, the storage keys it has loaded
+  // (eth_createAccessList). Order is unspecified.
+  std::vector<std::pair<Address20, std::vector<uint256>>> loaded_keys() const;
 
  private:
   struct Slot {

@@ -73,6 +73,8 @@ core::Result<void> Node::start() {
   if (!sub) spdlog::warn("VirtualChainChanged subscription failed ({}); polling", sub.error().message);
   source_ = std::make_unique<RpcL1Source>(*client_, options_.params);
   deriver_ = std::make_unique<Deriver>(options_.params, *db_, *source_);
+  if (on_commit_) deriver_->on_commit(on_commit_);
+  if (on_unwind_) deriver_->on_unwind(on_unwind_);
   IGRA_TRY_VOID(deriver_->init());
   {
     std::lock_guard lk(mu_);
@@ -82,14 +84,32 @@ core::Result<void> Node::start() {
   spdlog::info("L2 head {} ({}), resuming after L1 chain block {}", deriver_->head_number(),
                core::to_hex(deriver_->head_hash(), true), core::to_hex(deriver_->tip()));
   stop_ = false;
-  thread_ = std::thread([this] { run(); });
+  // The derivation thread executes blocks: the EVM recurses once per call depth (up to 1024), so it gets a
+  // large stack (address space only; pages are committed as touched).
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, std::size_t{512} << 20);
+  pthread_t t;
+  const int rc = pthread_create(
+      &t, &attr,
+      [](void* self) -> void* {
+        static_cast<Node*>(self)->run();
+        return nullptr;
+      },
+      this);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return core::Error{core::ErrorCode::kInternal, "cannot start the derivation thread"};
+  thread_ = t;
   return {};
 }
 
 void Node::stop() {
   stop_ = true;
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_) {
+    pthread_join(*thread_, nullptr);
+    thread_.reset();
+  }
   if (client_) client_->shutdown();
 }
 

@@ -6,6 +6,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
+#include <pthread.h>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -57,7 +60,15 @@ class Node {
   core::Result<void> start();
   void stop();
 
+  // Chain events for the RPC layer, called on the derivation thread after each commit / unwind. Set before
+  // start().
+  void set_listeners(std::function<void(const CommittedBlock&)> on_commit, std::function<void(std::uint64_t)> on_unwind) {
+    on_commit_ = std::move(on_commit);
+    on_unwind_ = std::move(on_unwind);
+  }
+
   const chain::Genesis& genesis() const noexcept { return genesis_; }
+  const NetworkParams& params() const noexcept { return options_.params; }
   state::StateDb& db() noexcept { return *db_; }
   NodeStats stats() const;
   // Prometheus text exposition of the node's counters.
@@ -79,7 +90,9 @@ class Node {
   std::unique_ptr<kaspa::rpc::Client> client_;
   std::unique_ptr<RpcL1Source> source_;
   std::unique_ptr<Deriver> deriver_;
-  std::thread thread_;
+  std::optional<pthread_t> thread_;  // the derivation thread (large stack: the EVM recurses per call depth)
+  std::function<void(const CommittedBlock&)> on_commit_;
+  std::function<void(std::uint64_t)> on_unwind_;
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;
   std::condition_variable cv_;       // head changes, L1 notifications

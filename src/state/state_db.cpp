@@ -541,6 +541,7 @@ core::Result<void> StateDb::try_commit(const BlockData& data) {
   // Block rows.
   IGRA_TRY_VOID(txn.put(t::kStateRoot, bn, root.view()));
   IGRA_TRY_VOID(txn.put(t::kCanonicalHash, bn, data.hash.view()));
+  IGRA_TRY_VOID(txn.put(t::kBlockNumber, data.hash.view(), bn));
   if (!data.header.empty()) IGRA_TRY_VOID(txn.put(t::kHeader, bn, data.header));
   if (!data.body.empty()) IGRA_TRY_VOID(txn.put(t::kBody, bn, data.body));
   for (std::size_t i = 0; i < data.receipts.size(); ++i)
@@ -683,6 +684,14 @@ core::Result<void> StateDb::try_unwind(std::uint64_t target) {
       }
       IGRA_TRY(bool existed, txn.erase(t::kBlockIndexKeys, bn));
       (void)existed;
+    }
+    {
+      IGRA_TRY(auto hash, txn.get(t::kCanonicalHash, bn));
+      if (hash) {
+        const Bytes h = copy(hash);
+        IGRA_TRY(bool existed, txn.erase(t::kBlockNumber, h));
+        (void)existed;
+      }
     }
     for (auto table : {t::kStateRoot, t::kCanonicalHash, t::kHeader, t::kBody, t::kL1Origin, t::kCursorHistory}) {
       IGRA_TRY(bool existed, txn.erase(table, bn));
@@ -887,6 +896,12 @@ core::Result<AccountProof> StateView::proof(const Address20& addr, const std::ve
     out.storage.push_back(std::move(sp));
   }
   return out;
+}
+
+core::Result<std::optional<std::uint64_t>> StateView::block_number(const Hash32& hash) {
+  IGRA_TRY(auto v, txn_.get(t::kBlockNumber, hash.view()));
+  if (!v || v->size() != 8) return std::optional<std::uint64_t>();
+  return std::optional<std::uint64_t>(core::load_be<std::uint64_t>(v->data()));
 }
 
 core::Result<std::optional<Hash32>> StateView::canonical_hash(std::uint64_t block) {

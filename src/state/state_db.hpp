@@ -96,6 +96,8 @@ class StateView {
 
   // Block rows.
   core::Result<std::optional<core::Hash32>> canonical_hash(std::uint64_t block);
+  // Height of a canonical block by its hash (nullopt: not a stored canonical block).
+  core::Result<std::optional<std::uint64_t>> block_number(const core::Hash32& hash);
   core::Result<std::optional<core::Bytes>> header(std::uint64_t block);
   core::Result<std::optional<core::Bytes>> body(std::uint64_t block);
   core::Result<std::vector<core::Bytes>> receipts(std::uint64_t block);

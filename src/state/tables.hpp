@@ -115,6 +115,11 @@ inline constexpr std::string_view kStateRoot = "StateRoot";
 //   value hash (32)
 inline constexpr std::string_view kCanonicalHash = "CanonicalHash";
 
+// BlockNumber: the height of a canonical block, by hash (eth_getBlockByHash, EIP-1898 block hashes).
+//   key   hash (32)
+//   value u64be(N)
+inline constexpr std::string_view kBlockNumber = "BlockNumber";
+
 // Header: RLP of the L2 block header at height N.
 //   key   u64be(N)
 //   value header RLP
@@ -181,13 +186,13 @@ inline constexpr std::string_view kBlockIndexKeys = "BlockIndexKeys";
 //   value cursor bytes
 inline constexpr std::string_view kCursorHistory = "CursorHistory";
 
-inline constexpr std::uint32_t kSchemaVersion = 1;
+inline constexpr std::uint32_t kSchemaVersion = 2;
 
-inline constexpr std::array<std::string_view, 22> kAllTables = {
+inline constexpr std::array<std::string_view, 23> kAllTables = {
     kPlainAccount, kPlainStorage,  kCode,          kAccountChangeSet, kStorageChangeSet, kAccountHistory,
     kStorageHistory, kAccountTrie, kStorageTrie,   kStateRoot,        kCanonicalHash,    kHeader,
     kBody,         kReceipt,       kTxLookup,      kLogAddressIndex,  kLogTopicIndex,    kL1Origin,
-    kDroppedTx,    kMeta,          kCursorHistory, kBlockIndexKeys};
+    kDroppedTx,    kMeta,          kCursorHistory, kBlockIndexKeys,   kBlockNumber};
 
 // ---------------------------------------------------------------------------------------------------------
 // Key encoders
