@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libsecp256k1-dev libssl-dev zlib1g-dev libgmp-dev liblmdb-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libboost1.81-dev wrk
   python3 python3-venv python3-dev
 )
 
