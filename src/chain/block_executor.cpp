@@ -163,7 +163,8 @@ state::BlockChanges to_block_changes(const evm::State& state) {
 
 core::Result<BlockResult> execute_block(const evm::StateReader& pre, const ChainConfig& config,
                                         const BlockInput& input, std::function<core::Hash32(std::uint64_t)> block_hash,
-                                        TxPolicy policy, const AdmissionCheck& admission) {
+                                        TxPolicy policy, const AdmissionCheck& admission,
+                                        const BlockTraceHooks* hooks) {
   const BlockHeader& h = input.header;
   const Revision rev = config.revision;
   evm::BlockEnv env;
@@ -244,7 +245,12 @@ core::Result<BlockResult> execute_block(const evm::StateReader& pre, const Chain
         continue;
       }
     }
-    auto exec = apply_transaction(state, env, rev, *tx, *sender, usage, nullptr, options);
+    evm::Tracer* tracer = nullptr;
+    if (hooks) {
+      if (hooks->before) hooks->before(i, state);
+      if (hooks->tracer) tracer = hooks->tracer(i);
+    }
+    auto exec = apply_transaction(state, env, rev, *tx, *sender, usage, tracer, options);
     if (!exec) {
       if (auto e = reject(exec.error().message)) return *e;
       continue;

@@ -94,11 +94,19 @@ struct BlockResult {
   state::BlockChanges changes;  // everything the block changed, for StateDb / an in-memory state
 };
 
+// Per-transaction hooks for tracing (debug_trace*): `before(i, state)` runs just before transaction i (its
+// pre-state), `tracer(i)` gives the tracer for it (null: none). `i` indexes BlockInput::transactions.
+struct BlockTraceHooks {
+  std::function<void(std::size_t, evm::State&)> before;
+  std::function<evm::Tracer*(std::size_t)> tracer;
+};
+
 // Executes a block over `pre`. `block_hash(n)` answers BLOCKHASH for n in [number-256, number-1].
 // Errors (kRejectBlock: invalid transaction, blob gas over the limit, gas over the limit, failed system
 // call, bad deposit log) carry the execution-spec exception name first, e.g. "GAS_USED_OVERFLOW: ...".
 core::Result<BlockResult> execute_block(const evm::StateReader& pre, const ChainConfig& config,
                                         const BlockInput& input, std::function<core::Hash32(std::uint64_t)> block_hash,
-                                        TxPolicy policy, const AdmissionCheck& admission = {});
+                                        TxPolicy policy, const AdmissionCheck& admission = {},
+                                        const BlockTraceHooks* hooks = nullptr);
 
 }  // namespace igra::chain

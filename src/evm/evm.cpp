@@ -158,6 +158,14 @@ Evm::~Evm() {
 }
 
 ExecutionResult Evm::execute(const Message& msg) {
+  if (tracer_ != nullptr) {
+    tracer_->on_call_start(msg);
+    ExecutionResult r = msg.depth > kDepthLimit ? ExecutionResult{StatusCode::kCallDepthExceeded, msg.gas, {}, {}}
+                        : msg.kind == CallKind::kCreate || msg.kind == CallKind::kCreate2 ? create_message(msg)
+                                                                                           : call_message(msg);
+    tracer_->on_call_end(msg, r);
+    return r;
+  }
   if (msg.depth > kDepthLimit) return ExecutionResult{StatusCode::kCallDepthExceeded, msg.gas, {}, {}};
   if (msg.kind == CallKind::kCreate || msg.kind == CallKind::kCreate2) return create_message(msg);
   return call_message(msg);

@@ -141,7 +141,15 @@ class Tracer {
   virtual void on_instruction(std::size_t pc, std::uint8_t op, std::int64_t gas, int depth, const uint256* stack,
                               std::size_t stack_size, std::size_t memory_size) = 0;
   virtual void on_frame_end(int depth, StatusCode status, std::int64_t gas_left) {}
+  // Every message (calls of all kinds, creates, precompile calls) as it starts and ends, with its result
+  // (for call tracers). Nested inside on_instruction of the calling opcode.
+  virtual void on_call_start(const Message& msg) {}
+  virtual void on_call_end(const Message& msg, const ExecutionResult& result) {}
 };
+
+// Mnemonic of an opcode ("PUSH1", "SSTORE"; "opcode 0xNN not defined" style names for undefined bytes are
+// left to the caller: returns nullptr).
+const char* opcode_name(std::uint8_t op) noexcept;
 
 // Nested calls recurse in C++ (one interpreter frame per call depth, up to 1024): run execution on a thread with a
 // large stack (64 MiB is ample for release builds; sanitizer builds need several times more).

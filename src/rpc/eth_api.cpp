@@ -886,6 +886,8 @@ void EthApi::register_methods(Dispatcher& d) {
   d.add("eth_subscribe", [im](const json& p, CallContext& ctx) { return im->subscribe(p, ctx); });
   d.add("eth_unsubscribe", [im](const json& p, CallContext& ctx) { return im->unsubscribe(p, ctx); });
 
+  register_debug_methods(*im, d);
+
   // ---- debug (raw data) ----
   d.add("debug_getRawHeader", [im](const json& p, CallContext&) -> json {
     require_positional(p, 1, 1);

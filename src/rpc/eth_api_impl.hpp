@@ -11,6 +11,8 @@
 
 #include "chain/block.hpp"
 #include "chain/block_executor.hpp"
+#include "chain/state_transition.hpp"
+#include "evm/evm.hpp"
 #include "evm/state.hpp"
 #include "rpc/codec.hpp"
 #include "rpc/eth_api.hpp"
@@ -75,6 +77,8 @@ struct EthApi::Impl {
   json create_access_list(const json& params, CallContext& ctx);
   json send_raw_transaction(const json& params, CallContext& ctx);
   json send_raw_transaction_sync(const json& params, CallContext& ctx);
+  // eth_call-style execution of [call, block] with a tracer; invalid transactions are errors.
+  std::pair<chain::Transaction, chain::TxExecution> trace_call(const json& params, CallContext& ctx, evm::Tracer* tracer);
 
   // Relayed transactions not yet seen executed: sender -> nonce -> hash.
   std::mutex pending_mu;
@@ -151,6 +155,11 @@ class HistoricalReader final : public evm::StateReader {
   std::unordered_map<core::Hash32, core::Bytes> override_code_;
   mutable std::optional<core::Error> error_;
 };
+
+// debug_trace* (debug_api.cpp).
+void register_debug_methods(EthApi::Impl& im, Dispatcher& d);
+// geth's wording of an exceptional halt ("out of gas", "invalid opcode", ...).
+std::string halt_message(evm::StatusCode s);
 
 [[noreturn]] void throw_db(const core::Error& e);
 template <typename T>

@@ -169,6 +169,22 @@ std::string geth_wording(const std::string& msg) {
   return msg;
 }
 
+struct Simulation {
+  std::optional<std::string> invalid;  // the transaction is invalid (geth wording)
+  chain::Transaction tx;
+  chain::TxExecution exec;
+  std::vector<std::pair<core::Address20, std::vector<core::uint256>>> loaded;
+};
+
+struct CallSetup {
+  std::uint64_t block = 0;
+  evm::BlockEnv env;
+  CallArgs args;
+  Overrides overrides;
+};
+
+}  // namespace
+
 std::string halt_message(evm::StatusCode s) {
   switch (s) {
     case evm::StatusCode::kOutOfGas: return "out of gas";
@@ -186,21 +202,6 @@ std::string halt_message(evm::StatusCode s) {
     default: return std::string("execution failed: ") + evm::status_name(s);
   }
 }
-
-struct Simulation {
-  std::optional<std::string> invalid;  // the transaction is invalid (geth wording)
-  chain::TxExecution exec;
-  std::vector<std::pair<core::Address20, std::vector<core::uint256>>> loaded;
-};
-
-struct CallSetup {
-  std::uint64_t block = 0;
-  evm::BlockEnv env;
-  CallArgs args;
-  Overrides overrides;
-};
-
-}  // namespace
 
 namespace {
 
@@ -230,7 +231,7 @@ CallSetup setup_call(EthApi::Impl& im, state::StateView& v, const json& p, bool 
 }
 
 Simulation simulate(EthApi::Impl& im, state::StateView& v, const CallSetup& s, std::uint64_t gas,
-                    const chain::AccessList* access_list = nullptr) {
+                    const chain::AccessList* access_list = nullptr, evm::Tracer* tracer = nullptr) {
   HistoricalReader reader(v, s.block);
   reader.set_overrides(s.overrides);
   evm::BlockEnv env = s.env;
@@ -247,12 +248,13 @@ Simulation simulate(EthApi::Impl& im, state::StateView& v, const CallSetup& s, s
   opts.skip_eoa_check = true;
   opts.skip_block_gas_limit = true;
   Simulation out;
-  auto r = chain::apply_transaction(st, env, im.config.revision, tx, s.args.from, {}, nullptr, opts);
+  auto r = chain::apply_transaction(st, env, im.config.revision, tx, s.args.from, {}, tracer, opts);
   reader.check();
   if (!r) {
     out.invalid = geth_wording(r.error().message);
     return out;
   }
+  out.tx = tx;
   out.exec = std::move(*r);
   out.loaded = st.loaded_keys();
   return out;
@@ -274,6 +276,16 @@ json EthApi::Impl::call(const json& p, CallContext&) {
   Simulation sim = simulate(*this, v, s, gas);
   if (sim.invalid || !sim.exec.success()) throw_failure(sim, gas);
   return hex_data(sim.exec.output);
+}
+
+std::pair<chain::Transaction, chain::TxExecution> EthApi::Impl::trace_call(const json& p, CallContext&,
+                                                                           evm::Tracer* tracer) {
+  auto v = view();
+  CallSetup s = setup_call(*this, v, p, false);
+  const std::uint64_t gas = s.args.gas_given ? std::min(s.args.tx.gas_limit, options.gas_cap) : options.gas_cap;
+  Simulation sim = simulate(*this, v, s, gas, nullptr, tracer);
+  if (sim.invalid) throw RpcError(code::kInvalidInput, *sim.invalid);
+  return {sim.tx, sim.exec};
 }
 
 json EthApi::Impl::estimate_gas(const json& p, CallContext& ctx) {
