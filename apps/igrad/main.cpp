@@ -323,6 +323,20 @@ int main(int argc, char** argv) {
   igra::relayer::Relayer relayer(ro, relayer_client);
   auto rpc = igrad::RpcStack::create(**node, dev_rpc, &relayer);
   if (!rpc) return fail("dev", rpc.error());
+  // Development control: igra_devReorg(depth) flips Kaspa's selected chain `depth` blocks below the sink on
+  // the embedded simnet (the L2 blocks anchored there are unwound and re-derived), for testing reorg handling.
+  (*rpc)->dispatcher().add("igra_devReorg", [&l1](const igra::rpc::json& p, igra::rpc::CallContext&) -> igra::rpc::json {
+    std::uint64_t depth = 5;
+    if (p.is_array() && !p.empty()) {
+      if (!p[0].is_number_unsigned() || p[0].get<std::uint64_t>() < 1 || p[0].get<std::uint64_t>() > 1000)
+        throw igra::rpc::RpcError(igra::rpc::code::kInvalidParams, "depth must be a number in 1..1000");
+      depth = p[0].get<std::uint64_t>();
+    }
+    auto r = l1.simnet_reorg(static_cast<std::uint32_t>(depth), false);
+    if (!r) throw igra::rpc::RpcError(igra::rpc::code::kInvalidInput, "reorg failed: " + r.error().message);
+    return igra::rpc::json{{"removedChainBlocks", r->removed_chain_block_hashes.size()},
+                           {"addedChainBlocks", r->added_chain_block_hashes.size()}};
+  });
   if (auto r = (*node)->start(); !r) return fail("dev", r.error());
   if (auto r = (*rpc)->start(); !r) return fail("dev", r.error());
   ig::MetricsServer metrics([n = node->get()] { return n->metrics_text(); });

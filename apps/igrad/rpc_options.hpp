@@ -112,6 +112,8 @@ class RpcStack {
     if (server_) server_->stop();
   }
   std::string address() const { return server_ ? server_->address() : ""; }
+  // Registers extra methods (before start()).
+  igra::rpc::Dispatcher& dispatcher() { return *dispatcher_; }
   ~RpcStack() { stop(); }
 
  private:
