@@ -218,6 +218,11 @@ std::optional<std::uint64_t> EthApi::Impl::resolve_block(state::StateView& v, co
     if (s == "earliest") return db_ok(v.first_block());
     if (s == "safe") return safe_block(v);
     if (s == "finalized") return finalized_block(v);
+    if (s.size() == 66) {  // a block hash given directly (EIP-1898 allows the bare hash, as geth does)
+      auto n = db_ok(v.block_number(parse_hash(p, arg)));
+      if (!n) throw RpcError(code::kInvalidInput, "header for hash not found");
+      return *n;
+    }
     const std::uint64_t n = parse_u64(p, arg);
     if (n > h) return std::nullopt;
     return n;
@@ -686,6 +691,7 @@ void EthApi::register_methods(Dispatcher& d) {
   d.add("eth_getStorageValues", [im](const json& p, CallContext&) {
     require_positional(p, 1, 2);
     if (!p[0].is_object()) invalid_arg(0, "expected an object of address -> [slot...]");
+    if (p[0].empty()) throw RpcError(code::kInvalidParams, "empty request");
     auto v = im->view();
     const std::uint64_t n = im->require_block(v, arg_at(p, 1), 1);
     json out = json::object();
@@ -711,7 +717,9 @@ void EthApi::register_methods(Dispatcher& d) {
     std::vector<std::string> keys;
     for (const auto& s : p[1]) {
       slots.push_back(parse_slot(s, 1));
-      keys.push_back(s.get<std::string>());
+      // As geth: a full 32-byte key is echoed as given, any other as a quantity.
+      const std::string& given = s.get_ref<const std::string&>();
+      keys.push_back(given.size() == 66 ? given : qty(core::uint256::load_be(slots.back())));
     }
     auto v = im->view();
     const std::uint64_t n = im->require_block(v, arg_at(p, 2), 2);

@@ -303,10 +303,26 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     read();
   }
 
+  // Closes our sending side, then reads and discards what the client still sends (a rejected oversized body)
+  // until it closes, for at most 5 seconds and 4 x the request limit: closing a socket with unread input
+  // makes the kernel reset the connection, and the client would lose the error response.
   void shutdown() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    drain_budget_ = 4 * shared_.options.max_request_bytes + (1u << 20);
+    stream_.expires_after(std::chrono::seconds(5));
+    drain();
   }
+  void drain() {
+    drain_buf_.resize(64 * 1024);
+    stream_.async_read_some(net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (ec || n >= self->drain_budget_) return;
+      self->drain_budget_ -= n;
+      self->drain();
+    });
+  }
+  std::vector<char> drain_buf_;
+  std::size_t drain_budget_ = 0;
 
   beast::tcp_stream stream_;
   Shared& shared_;
