@@ -171,6 +171,16 @@ int main(int argc, char** argv) {
                   "file with the hex secp256k1 key (mode 0600) whose Kaspa coins pay the L1 fees of relayed "
                   "transactions; without it eth_sendRawTransaction is refused");
 
+  NetworkChoice serve_net;
+  std::string serve_datadir;
+  auto* serve = app.add_subcommand(
+      "serve", "serve the JSON-RPC API over an existing data directory without following Kaspa (a read-only replica\n"
+               "of a stopped node's chain: queries, eth_call, traces; eth_sendRawTransaction is refused)");
+  add_network_options(*serve, serve_net);
+  serve->add_option("--datadir", serve_datadir, "data directory")->required();
+  igrad::RpcFlags serve_rpc;
+  igrad::add_rpc_options(*serve, serve_rpc, "");
+
   std::string dev_datadir;
   double dev_bps = 10.0;
   std::string dev_l1_listen = "127.0.0.1:0";
@@ -254,6 +264,28 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (*serve) {
+    auto net = resolve_network(serve_net);
+    if (!net) return fail("serve", net.error());
+    if (!std::filesystem::exists(std::filesystem::path(serve_datadir) / "chaindata"))
+      return fail("serve", core::Error{core::ErrorCode::kNotFound, serve_datadir + " holds no chain"});
+    ig::NodeOptions o;
+    o.datadir = serve_datadir;
+    o.params = net->first;
+    o.genesis_json = net->second;
+    auto node = ig::Node::open(std::move(o));
+    if (!node) return fail("serve", node.error());
+    auto rpc = igrad::RpcStack::create(**node, serve_rpc, nullptr);
+    if (!rpc) return fail("serve", rpc.error());
+    if (auto r = (*rpc)->start(); !r) return fail("serve", r.error());
+    spdlog::info("serving {} (head {}) read-only", serve_datadir, (*node)->db().head().value_or(0));
+    std::printf("RPC http://%s\n", (*rpc)->address().c_str());
+    std::fflush(stdout);
+    wait_for_signal();
+    (*rpc)->stop();
+    return 0;
+  }
+
   // dev
   std::string datadir = dev_datadir;
   bool temporary_datadir = false;
@@ -268,8 +300,9 @@ int main(int argc, char** argv) {
   } else if (std::filesystem::exists(std::filesystem::path(datadir) / "chaindata")) {
     std::fprintf(stderr,
                  "igrad dev: %s already holds a chain; the embedded simnet starts a new Kaspa history on every "
-                 "run, so a dev chain cannot be resumed. Give a new --datadir.\n",
-                 datadir.c_str());
+                 "run, so a dev chain cannot be resumed. Give a new --datadir, or serve the old chain read-only with "
+                 "`igrad serve --network devnet --datadir %s`.\n",
+                 datadir.c_str(), datadir.c_str());
     return 1;
   }
   NetworkChoice dn;
