@@ -90,6 +90,8 @@ struct EthApi::Impl {
     enum class Kind { kLogs, kBlocks, kPending } kind = Kind::kLogs;
     LogCriteria criteria;
     json filter_param;  // eth_getFilterLogs re-runs it
+    // Numeric fromBlock / toBlock of a log filter (tags and absent bounds: open); new logs outside are skipped.
+    std::optional<std::uint64_t> from_block, to_block;
     std::vector<json> changes;
     std::chrono::steady_clock::time_point last_poll;
   };

@@ -56,6 +56,20 @@ json EthApi::Impl::new_filter(const json& param, Filter::Kind kind) {
     f.filter_param = param;
     if (param.contains("blockHash") && !param["blockHash"].is_null() && (param.contains("fromBlock") || param.contains("toBlock")))
       throw RpcError(code::kInvalidParams, "cannot specify both BlockHash and FromBlock/ToBlock, choose one or the other");
+    auto bound = [&](const char* k) -> std::optional<std::uint64_t> {
+      auto it = param.find(k);
+      if (it == param.end() || it->is_null()) return std::nullopt;
+      if (it->is_string()) {
+        const auto& t = it->get_ref<const std::string&>();
+        if (t == "latest" || t == "pending" || t == "safe" || t == "finalized") return std::nullopt;
+        if (t == "earliest") return std::uint64_t{0};
+      }
+      return parse_u64(*it, 0);
+    };
+    f.from_block = bound("fromBlock");
+    f.to_block = bound("toBlock");
+    if (f.from_block && f.to_block && *f.from_block > *f.to_block)
+      throw RpcError(code::kInvalidParams, "invalid block range params");
   }
   f.last_poll = std::chrono::steady_clock::now();
   std::lock_guard lk(events_mu);
@@ -145,6 +159,8 @@ void EthApi::Impl::publish_logs(const std::vector<PlacedLog>& logs, bool removed
     }
     for (auto& [id, f] : filters) {
       if (f.kind != Filter::Kind::kLogs || !f.criteria.matches(pl.log)) continue;
+      if ((f.from_block && pl.place.block_number < *f.from_block) || (f.to_block && pl.place.block_number > *f.to_block))
+        continue;
       if (f.changes.size() >= kMaxFilterChanges) continue;
       if (j.is_null()) j = log_json(pl.log, pl.place, removed);
       f.changes.push_back(j);
