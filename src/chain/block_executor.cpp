@@ -205,7 +205,14 @@ core::Result<BlockResult> execute_block(const evm::StateReader& pre, const Chain
       Decoded& d = decoded[i];
       d.hash = core::keccak256(input.transactions[i]);
       d.tx = decode_transaction(input.transactions[i]);
-      if (d.tx) d.sender = recover_sender(*d.tx);
+      if (!d.tx) continue;
+      if (input.known_sender) {
+        if (auto known = input.known_sender(d.hash)) {
+          d.sender = std::move(*known);
+          continue;
+        }
+      }
+      d.sender = recover_sender(*d.tx);
     }
   };
   const std::size_t threads =

@@ -62,6 +62,8 @@ struct BlockInput {
   BlockHeader header;
   std::vector<core::Bytes> transactions;  // canonical EIP-2718 forms
   std::vector<Withdrawal> withdrawals;
+  // Senders recovered ahead of time (sender_prefetcher.hpp), by transaction hash; nullopt: recover here.
+  std::function<std::optional<core::Result<core::Address20>>(const core::Hash32&)> known_sender;
 };
 
 struct DroppedTx {

@@ -174,6 +174,26 @@ core::Result<StepResult> Deriver::step(std::size_t max_chain_blocks) {
     tip_isc_ = pending_.back().isc;
   }
 
+  // Queue the L2 transactions of every window after the first one of this batch for sender recovery on
+  // another core (the first window is built right away; its senders are recovered inline).
+  prefetch_->clear();
+  {
+    std::optional<std::uint64_t> first_window;
+    if (!pending_.empty()) first_window = pending_.front().block.daa_score / kWindowDaaSpan;
+    std::vector<core::Bytes> ahead;
+    for (const auto& b : seg.added) {
+      const std::uint64_t w = b.daa_score / kWindowDaaSpan;
+      if (!first_window) first_window = w;
+      if (w == *first_window || b.daa_score < params_.launch_daa_score) continue;
+      for (const auto& l1 : b.igra_txs) {
+        if (classify_payload(l1.tx.payload) != PayloadKind::kL2Tx) continue;
+        auto raw = l2_tx_bytes(l1.tx.payload);
+        if (raw) ahead.push_back(std::move(*raw));
+      }
+    }
+    if (!ahead.empty()) prefetch_->submit(std::move(ahead));
+  }
+
   for (auto& b : seg.added) {
     ++res.chain_blocks;
     if (b.daa_score < params_.launch_daa_score) {
@@ -219,6 +239,7 @@ core::Result<void> Deriver::build_window() {
   std::uint64_t next_withdrawal = cursor_.next_withdrawal_index;
 
   chain::BlockInput input;
+  input.known_sender = [this](const core::Hash32& h) { return prefetch_->lookup(h); };
   chain::BlockHeader& h = input.header;
   h.parent_hash = head_hash_;
   h.coinbase = kCoinbase;

@@ -20,6 +20,7 @@
 
 #include "chain/block.hpp"
 #include "chain/block_executor.hpp"
+#include "chain/sender_prefetcher.hpp"
 #include "core/error.hpp"
 #include "igra/l1_origin.hpp"
 #include "igra/l1_source.hpp"
@@ -104,6 +105,8 @@ class Deriver {
   core::Hash32 tip_isc_;
   std::uint64_t tip_daa_ = 0;
   DeriverTimings timings_;
+  // Senders of the batch's later windows, recovered on another core while earlier windows execute.
+  std::unique_ptr<chain::SenderPrefetcher> prefetch_ = std::make_unique<chain::SenderPrefetcher>();
   std::function<void(const CommittedBlock&)> on_commit_;
   std::function<void(std::uint64_t)> on_unwind_;
 };

@@ -120,7 +120,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, kServerName); }));
-    ws_.read_message_max(shared_.options.max_request_bytes);
+    // Messages up to 4 x the request limit are read and answered with a JSON-RPC error (the connection stays
+    // open); larger ones make Beast close the socket with 1009 "message too big".
+    ws_.read_message_max(4 * shared_.options.max_request_bytes);
     ws_.async_accept(req, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
   }
 
@@ -157,7 +159,22 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
   }
   void on_read(beast::error_code ec, std::size_t) {
+    if (ec == websocket::error::message_too_big) {
+      // Beast has sent the close frame (1009). Keep reading and discarding what the client still sends
+      // until it closes (at most 5 s): closing with unread input would reset the connection and the
+      // client could lose the close frame.
+      alive_ = false;
+      beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
+      return drain();
+    }
     if (ec) return close();
+    if (buffer_.size() > shared_.options.max_request_bytes) {
+      buffer_.consume(buffer_.size());
+      enqueue(Dispatcher::error_response(code::kLimitExceeded, "request too large: over " +
+                                                                   std::to_string(shared_.options.max_request_bytes) +
+                                                                   " bytes"));
+      return read();
+    }
     std::string body = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     CallContext ctx = shared_.context(peer_);
@@ -189,6 +206,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (!queue_.empty()) write();
   }
   void close() { alive_ = false; }
+  void drain() {
+    drain_buf_.resize(64 * 1024);
+    beast::get_lowest_layer(ws_).async_read_some(
+        net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (!ec) self->drain();
+        });
+  }
+  std::vector<char> drain_buf_;
 
   websocket::stream<beast::tcp_stream> ws_;
   Shared& shared_;

@@ -2,8 +2,8 @@
 // The JSON-RPC transport: HTTP/1.1 (POST, keep-alive, CORS preflight) and WebSocket on one port (Boost.Beast
 // on Asio). Limits, each answered with a JSON-RPC error rather than a silently dropped connection:
 //   - request size: an HTTP body above max_request_bytes gets 413 with error -32005 (then the connection is
-//     closed, its remaining bytes unread); a WebSocket message above it closes the socket with status 1009
-//     ("message too big"), the protocol's own answer;
+//     closed after the rest of the body was drained); a WebSocket message above it gets error -32005 on the
+//     open connection, and one above 4 x the limit closes the socket with status 1009 ("message too big");
 //   - per-IP rate: a token bucket of rate_per_second tokens (burst rate_burst) per remote address; every
 //     request item takes one token, so a batch of 100 costs 100; items beyond the budget get -32005;
 //   - batch size, nesting depth, response size and per-call timeouts: see DispatchLimits (json_rpc.hpp);
