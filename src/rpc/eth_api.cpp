@@ -423,6 +423,8 @@ json EthApi::Impl::get_logs(state::StateView& v, const json& f, CallContext& ctx
     auto bound = [&](const char* key, std::uint64_t dflt) -> std::uint64_t {
       auto it = f.find(key);
       if (it == f.end() || it->is_null()) return dflt;
+      if (it->is_string() && it->get_ref<const std::string&>().size() == 66)
+        invalid_arg(0, std::string(key) + " must be a block number or tag (use blockHash for a single block)");
       auto n = resolve_block(v, *it, 0);
       if (!n) throw RpcError(code::kInvalidParams, "block range extends beyond current head block");
       return *n;
