@@ -18,6 +18,12 @@ void invalid_arg(int arg, const std::string& what) {
   throw RpcError(code::kInvalidParams, "invalid argument " + std::to_string(arg) + ": " + what);
 }
 
+const json& param_at(const json& params, std::size_t i) {
+  static const json kNull;
+  if (params.is_array() && i < params.size()) return params[i];
+  return kNull;
+}
+
 namespace {
 
 std::string_view hex_body(const json& v, int arg, const char* what) {

@@ -34,6 +34,8 @@ core::Bytes parse_data(const json& v, int arg, std::size_t max_bytes = 1u << 20)
 core::Hash32 parse_slot(const json& v, int arg);
 bool parse_bool(const json& v, int arg);
 [[noreturn]] void invalid_arg(int arg, const std::string& what);
+// The i-th positional parameter, or null when absent (or when params is not an array).
+const json& param_at(const json& params, std::size_t i);
 
 // Where a transaction sits (absent for pending ones).
 struct TxPlace {

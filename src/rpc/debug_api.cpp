@@ -18,12 +18,6 @@
 namespace igra::rpc {
 namespace {
 
-const json& arg_at(const json& params, std::size_t i) {
-  static const json kNull;
-  if (params.is_array() && i < params.size()) return params[i];
-  return kNull;
-}
-
 const char* call_type(evm::CallKind k) {
   switch (k) {
     case evm::CallKind::kCall: return "CALL";
@@ -366,7 +360,7 @@ void register_debug_methods(EthApi::Impl& im, Dispatcher& d) {
   d.add("debug_traceTransaction", [imp](const json& p, CallContext& ctx) -> json {
     if (!p.is_array() || p.empty() || p.size() > 2) throw RpcError(code::kInvalidParams, "expected [txHash, options?]");
     const core::Hash32 hash = parse_hash(p[0], 0);
-    const TraceOptions opts = parse_trace_options(arg_at(p, 1), 1);
+    const TraceOptions opts = parse_trace_options(param_at(p, 1), 1);
     auto v = imp->view();
     auto loc = db_ok(v.tx_location(hash));
     if (!loc) throw RpcError(code::kInvalidInput, "transaction not found");
@@ -379,7 +373,7 @@ void register_debug_methods(EthApi::Impl& im, Dispatcher& d) {
           [imp, by_hash](const json& p, CallContext& ctx) -> json {
             if (!p.is_array() || p.empty() || p.size() > 2)
               throw RpcError(code::kInvalidParams, "expected [block, options?]");
-            const TraceOptions opts = parse_trace_options(arg_at(p, 1), 1);
+            const TraceOptions opts = parse_trace_options(param_at(p, 1), 1);
             auto v = imp->view();
             std::optional<std::uint64_t> n;
             if (by_hash) {
@@ -402,13 +396,13 @@ void register_debug_methods(EthApi::Impl& im, Dispatcher& d) {
   }
   d.add("debug_traceCall", [imp](const json& p, CallContext& ctx) -> json {
     if (!p.is_array() || p.empty() || p.size() > 3) throw RpcError(code::kInvalidParams, "expected [call, block?, options?]");
-    const TraceOptions opts = parse_trace_options(arg_at(p, 2), 2);
-    json call_params = json::array({p[0], arg_at(p, 1)});
+    const TraceOptions opts = parse_trace_options(param_at(p, 2), 2);
+    json call_params = json::array({p[0], param_at(p, 1)});
     if (opts.tracer == "prestateTracer") {
       KeyCollector keys;
       imp->trace_call(call_params, ctx, &keys);
       auto v = imp->view();
-      const std::uint64_t n = imp->require_block(v, arg_at(p, 1), 1);
+      const std::uint64_t n = imp->require_block(v, param_at(p, 1), 1);
       HistoricalReader reader(v, n);
       evm::State st(reader);
       json out = prestate_of(st, keys.keys);

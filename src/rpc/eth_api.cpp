@@ -20,11 +20,6 @@ namespace {
 
 [[noreturn]] void header_not_found() { throw RpcError(code::kInvalidInput, "header not found"); }
 
-const json& arg_at(const json& params, std::size_t i) {
-  static const json kNull;
-  if (params.is_array() && i < params.size()) return params[i];
-  return kNull;
-}
 
 void require_positional(const json& params, std::size_t min, std::size_t max) {
   if (!params.is_array()) throw RpcError(code::kInvalidParams, "invalid params: expected an array");
@@ -663,23 +658,23 @@ void EthApi::register_methods(Dispatcher& d) {
     require_positional(p, 1, 2);
     const auto addr = parse_address(p[0], 0);
     auto v = im->view();
-    const std::uint64_t n = im->require_block(v, arg_at(p, 1), 1);
+    const std::uint64_t n = im->require_block(v, param_at(p, 1), 1);
     return json(qty(db_ok(v.balance(addr, n))));
   });
   d.add("eth_getTransactionCount", [im](const json& p, CallContext&) {
     require_positional(p, 1, 2);
     const auto addr = parse_address(p[0], 0);
     auto v = im->view();
-    const std::uint64_t n = im->require_block(v, arg_at(p, 1), 1);
+    const std::uint64_t n = im->require_block(v, param_at(p, 1), 1);
     std::uint64_t nonce = db_ok(v.nonce(addr, n));
-    if (arg_at(p, 1).is_string() && arg_at(p, 1).get<std::string>() == "pending") nonce = im->pending_nonce(v, addr, nonce);
+    if (param_at(p, 1).is_string() && param_at(p, 1).get<std::string>() == "pending") nonce = im->pending_nonce(v, addr, nonce);
     return json(qty(nonce));
   });
   d.add("eth_getCode", [im](const json& p, CallContext&) {
     require_positional(p, 1, 2);
     const auto addr = parse_address(p[0], 0);
     auto v = im->view();
-    const std::uint64_t n = im->require_block(v, arg_at(p, 1), 1);
+    const std::uint64_t n = im->require_block(v, param_at(p, 1), 1);
     return json(hex_data(db_ok(v.code(addr, n))));
   });
   d.add("eth_getStorageAt", [im](const json& p, CallContext&) {
@@ -687,7 +682,7 @@ void EthApi::register_methods(Dispatcher& d) {
     const auto addr = parse_address(p[0], 0);
     const auto slot = parse_slot(p[1], 1);
     auto v = im->view();
-    const std::uint64_t n = im->require_block(v, arg_at(p, 2), 2);
+    const std::uint64_t n = im->require_block(v, param_at(p, 2), 2);
     return json(hex_data(db_ok(v.storage(addr, slot, n)).to_be32()));
   });
   d.add("eth_getStorageValues", [im](const json& p, CallContext&) {
@@ -695,7 +690,7 @@ void EthApi::register_methods(Dispatcher& d) {
     if (!p[0].is_object()) invalid_arg(0, "expected an object of address -> [slot...]");
     if (p[0].empty()) throw RpcError(code::kInvalidParams, "empty request");
     auto v = im->view();
-    const std::uint64_t n = im->require_block(v, arg_at(p, 1), 1);
+    const std::uint64_t n = im->require_block(v, param_at(p, 1), 1);
     json out = json::object();
     std::size_t total = 0;
     for (const auto& [k, slots] : p[0].items()) {
@@ -724,7 +719,7 @@ void EthApi::register_methods(Dispatcher& d) {
       keys.push_back(given.size() == 66 ? given : qty(core::uint256::load_be(slots.back())));
     }
     auto v = im->view();
-    const std::uint64_t n = im->require_block(v, arg_at(p, 2), 2);
+    const std::uint64_t n = im->require_block(v, param_at(p, 2), 2);
     auto pr = v.proof(addr, slots, n);
     if (!pr) throw RpcError(code::kInvalidInput, pr.error().message);
     json acct_proof = json::array();
@@ -942,7 +937,7 @@ void EthApi::register_methods(Dispatcher& d) {
     if (!p.empty() && p[0].is_string() && p[0].get_ref<const std::string&>().size() == 66) {
       n = db_ok(v.block_number(parse_hash(p[0], 0)));
     } else {
-      n = im->resolve_block(v, arg_at(p, 0), 0);
+      n = im->resolve_block(v, param_at(p, 0), 0);
     }
     if (!n) return nullptr;
     auto raw = db_ok(v.l1_origin(*n));

@@ -14,12 +14,6 @@
 namespace igra::rpc {
 namespace {
 
-const json& arg_at(const json& params, std::size_t i) {
-  static const json kNull;
-  if (params.is_array() && i < params.size()) return params[i];
-  return kNull;
-}
-
 struct CallArgs {
   chain::Transaction tx;
   core::Address20 from;
@@ -210,8 +204,8 @@ CallSetup setup_call(EthApi::Impl& im, state::StateView& v, const json& p, bool 
   if (p.size() > (allow_block_overrides ? 4u : 3u)) throw RpcError(code::kInvalidParams, "too many arguments");
   CallSetup s;
   s.args = parse_call_args(p[0], im.params.chain_id);
-  s.block = im.require_block(v, arg_at(p, 1), 1);
-  s.overrides = parse_state_overrides(arg_at(p, 2), 2);
+  s.block = im.require_block(v, param_at(p, 1), 1);
+  s.overrides = parse_state_overrides(param_at(p, 2), 2);
   auto b = im.load_block(v, s.block);
   if (!b) throw RpcError(code::kInvalidInput, "header not found");
   const auto& h = b->header;
@@ -224,7 +218,7 @@ CallSetup setup_call(EthApi::Impl& im, state::StateView& v, const json& p, bool 
   s.env.blob_base_fee = chain::blob_base_fee(h.excess_blob_gas.value_or(0),
                                              chain::blob_schedule(im.config.revision).update_fraction);
   s.env.chain_id = im.config.chain_id;
-  if (allow_block_overrides) apply_block_overrides(s.env, arg_at(p, 3), 3);
+  if (allow_block_overrides) apply_block_overrides(s.env, param_at(p, 3), 3);
   // As geth: a call without any fee runs with base fee 0 so that it is not rejected for its price.
   if (!s.args.price_given) s.env.base_fee = core::uint256();
   return s;
