@@ -208,7 +208,7 @@ class IgradAgreement : public ::testing::Test {
                                       std::to_string(++starts_[i]) + ".log");
     igrads_[i] = std::make_unique<Process>(
         std::vector<std::string>{(testing::binary_dir() / "apps/igrad/igrad").string(), "run", "--network", "devnet",
-                                 "--datadir", datadir(i).string(), "--kaspad", kaspad_},
+                                 "--datadir", datadir(i).string(), "--kaspad", kaspad_, "--http-addr", "127.0.0.1:0"},
         log);
   }
   void expect_igrads_running() {
