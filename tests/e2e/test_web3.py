@@ -21,7 +21,7 @@ GWEI = 10**9
 RECEIPT_TIMEOUT_S = 30
 
 # Accounts by role, so that balance checks of one test are not disturbed by another's transactions.
-DEPLOYER, LEGACY, DYNAMIC, EVENTS, NONCES, RECEIVER, UNTOUCHED = 0, 1, 2, 3, 4, 5, 9
+DEPLOYER, LEGACY, DYNAMIC, EVENTS, NONCES, RECEIVER, REORG, UNTOUCHED = 0, 1, 2, 3, 4, 5, 8, 9
 
 
 def new_address(w3, tag):
@@ -517,3 +517,49 @@ def test_transaction_and_block_fields(w3, accounts):
     with pytest.raises(BlockNotFound):
         w3.eth.get_block(block["number"] + 10_000)
     assert w3.provider.make_request("eth_getBlockByNumber", [hex(block["number"] + 10_000), False])["result"] is None
+
+
+# ---- a forced Kaspa reorg (igrad dev's igra_devReorg) --------------------------------------------------------
+
+def test_filters_across_a_forced_reorg(w3, accounts, events):
+    """A Stored log seen through web3's event filter and a raw eth_newFilter is reported again with
+    removed=True when a Kaspa reorg unwinds its block, then once more (removed=False) from the block that
+    re-executes the transaction; the receipt then points at the new block."""
+    a = accounts[REORG]
+    event_filter = events.events.Stored.create_filter(from_block="latest")
+    raw_filter = w3.eth.filter({"address": events.address})
+    fn = events.functions.store(77, 7, "before reorg")
+    h = send(w3, a, fn.build_transaction({"from": a.address, "chainId": CHAIN_ID,
+                                          "nonce": w3.eth.get_transaction_count(a.address, "pending")}))
+    first = wait(w3, h)
+    assert first["status"] == 1
+    poll_until(lambda: w3.eth.block_number >= first["blockNumber"] + 2, "two more blocks")
+    depth = (w3.eth.block_number - first["blockNumber"] + 2) * 10 + 5  # Kaspa chain blocks, 10 per window
+    resp = w3.provider.make_request("igra_devReorg", [depth])
+    assert resp["result"]["removedChainBlocks"] > 0, resp
+
+    def moved_receipt():
+        r = w3.provider.make_request("eth_getTransactionReceipt", [h.to_0x_hex()])["result"]
+        return r if r and r["blockHash"] != first["blockHash"].to_0x_hex() else None
+
+    moved = poll_until(moved_receipt, "the receipt of the re-executed transaction")
+    assert moved["status"] == "0x1"
+    seen = []
+
+    def added_removed_added():
+        seen.extend(w3.eth.get_filter_changes(raw_filter.filter_id))
+        flags = [x["removed"] for x in seen if x["transactionHash"] == h]
+        return len(flags) >= 3 and True in flags and flags[-1] is False
+
+    poll_until(added_removed_added, "added, removed and re-added logs")
+    mine = [x for x in seen if x["transactionHash"] == h]
+    assert mine[0]["removed"] is False and mine[0]["blockHash"] == first["blockHash"]
+    removed = [x for x in mine if x["removed"]]
+    assert removed[0]["blockHash"] == first["blockHash"]
+    assert mine.index(removed[0]) > 0
+    assert mine[-1]["removed"] is False and mine[-1]["blockHash"].to_0x_hex() == moved["blockHash"]
+    # web3's decoded event filter reported the event with its arguments.
+    entries = poll_until(lambda: event_filter.get_new_entries(), "the event filter's entries")
+    assert entries[0]["args"]["note"] == "before reorg" and entries[0]["args"]["key"] == 77
+    # The canonical block at that height is the replacement.
+    assert w3.eth.get_block(int(moved["blockNumber"], 16))["hash"].to_0x_hex() == moved["blockHash"]
