@@ -483,12 +483,22 @@ json EthApi::Impl::get_logs(state::StateView& v, const json& f, CallContext& ctx
   return out;
 }
 
+std::optional<core::Bytes> EthApi::Impl::pending_tx(const core::Hash32& hash) {
+  std::lock_guard lk(pending_mu);
+  auto it = pending_raw.find(hash);
+  if (it == pending_raw.end()) return std::nullopt;
+  return it->second;
+}
+
 std::uint64_t EthApi::Impl::pending_nonce(state::StateView&, const core::Address20& addr, std::uint64_t latest) {
   std::lock_guard lk(pending_mu);
   auto it = pending.find(addr);
   if (it == pending.end()) return latest;
   auto& m = it->second;
-  m.erase(m.begin(), m.lower_bound(latest));
+  for (auto n = m.begin(); n != m.end() && n->first < latest;) {
+    pending_raw.erase(n->second);
+    n = m.erase(n);
+  }
   if (m.empty()) {
     pending.erase(it);
     return latest;
@@ -834,7 +844,14 @@ void EthApi::register_methods(Dispatcher& d) {
     const auto hash = parse_hash(p[0], 0);
     auto v = im->view();
     auto found = locate(v, hash);
-    if (!found) return nullptr;
+    if (!found) {
+      // Relayed by this node and not executed yet: the transaction without a block.
+      if (auto raw = im->pending_tx(hash)) {
+        DecodedTx d = decode_tx(*raw);
+        return transaction_json(d.tx, d.hash, d.from, std::nullopt);
+      }
+      return nullptr;
+    }
     DecodedTx d = decode_tx(found->first.body.transactions[found->second]);
     return transaction_json(d.tx, d.hash, d.from, place_of(found->first, found->second));
   });

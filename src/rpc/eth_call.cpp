@@ -461,6 +461,7 @@ json EthApi::Impl::send_raw_transaction(const json& p, CallContext&) {
   {
     std::lock_guard lk(pending_mu);
     pending[*sender][tx->nonce] = hash;
+    pending_raw[hash] = raw;
   }
   publish_pending(hash);
   return hex_data(hash);

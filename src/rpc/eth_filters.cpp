@@ -197,8 +197,20 @@ void EthApi::Impl::on_commit(const igra::CommittedBlock& b) {
       for (const auto& t : b.result->included) {
         auto it = pending.find(t.sender);
         if (it == pending.end()) continue;
-        it->second.erase(it->second.begin(), it->second.upper_bound(t.tx.nonce));
+        for (auto n = it->second.begin(); n != it->second.end() && n->first <= t.tx.nonce;) {
+          pending_raw.erase(n->second);
+          n = it->second.erase(n);
+        }
         if (it->second.empty()) pending.erase(it);
+      }
+    // Relayed transactions the block dropped (admission failed at execution) no longer count as pending.
+    if (b.result)
+      for (const auto& d : b.result->dropped) {
+        if (!pending_raw.erase(d.hash)) continue;
+        for (auto it = pending.begin(); it != pending.end();) {
+          for (auto n = it->second.begin(); n != it->second.end();) n = n->second == d.hash ? it->second.erase(n) : std::next(n);
+          it = it->second.empty() ? pending.erase(it) : std::next(it);
+        }
       }
   }
   std::lock_guard lk(events_mu);
