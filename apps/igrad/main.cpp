@@ -275,7 +275,7 @@ int main(int argc, char** argv) {
     o.genesis_json = net->second;
     auto node = ig::Node::open(std::move(o));
     if (!node) return fail("serve", node.error());
-    auto rpc = igrad::RpcStack::create(**node, serve_rpc, nullptr);
+    auto rpc = igrad::RpcStack::create(**node, serve_rpc, nullptr, /*following_l1=*/false);
     if (!rpc) return fail("serve", rpc.error());
     if (auto r = (*rpc)->start(); !r) return fail("serve", r.error());
     spdlog::info("serving {} (head {}) read-only", serve_datadir, (*node)->db().head().value_or(0));

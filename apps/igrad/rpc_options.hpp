@@ -51,15 +51,17 @@ inline void add_rpc_options(CLI::App& app, RpcFlags& f, const std::string& defau
 // The RPC stack of a running node.
 class RpcStack {
  public:
+  // `following_l1`: the node derives from kaspad (eth_syncing and `finalized` read its progress); false for
+  // `igrad serve`, which only reads the data directory.
   static igra::core::Result<std::unique_ptr<RpcStack>> create(igra::igra::Node& node, const RpcFlags& f,
-                                                              igra::relayer::Relayer* relayer) {
+                                                              igra::relayer::Relayer* relayer, bool following_l1 = true) {
     auto s = std::unique_ptr<RpcStack>(new RpcStack());
     igra::rpc::DispatchLimits limits;
     limits.max_batch = f.max_batch;
     limits.max_response_bytes = f.max_response_bytes;
     s->dispatcher_ = std::make_unique<igra::rpc::Dispatcher>(limits);
     igra::rpc::NodeHooks hooks;
-    hooks.stats = [&node] { return node.stats(); };
+    if (following_l1) hooks.stats = [&node] { return node.stats(); };
     if (relayer) {
       hooks.submit = [relayer](igra::core::ByteView raw) -> igra::core::Result<igra::core::Hash32> {
         auto id = relayer->submit(raw);
