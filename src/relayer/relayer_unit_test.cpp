@@ -208,20 +208,22 @@ TEST(relayer_wallet, ReservesSpentCoinsSkipsImmatureAndChainsChange) {
   EXPECT_EQ(t3->outpoint, b.outpoint);
   w.spent(*t3, coin(4 * kaspa::kSompiPerKaspa, spk, 10));
   EXPECT_FALSE(w.take(kaspa::kSompiPerKaspa, false));
-  // Unconfirmed change, shallowest first; both have depth 1.
+  // Unconfirmed change (both have depth 1).
   auto t4 = w.take(kaspa::kSompiPerKaspa);
   ASSERT_TRUE(t4);
   EXPECT_TRUE(t4->outpoint == change.outpoint || t4->outpoint.index == 10);
   w.spent(*t4, coin(3 * kaspa::kSompiPerKaspa, spk, 11));
+  // The tip of the own unconfirmed chain (the depth-2 change) is spent first: acceptance order = submission order.
   auto t5 = w.take(kaspa::kSompiPerKaspa);
   ASSERT_TRUE(t5);
-  EXPECT_NE(t5->outpoint, t4->outpoint);
-  EXPECT_NE(t5->outpoint.index, 11u);  // depth 1 before the depth-2 change
-  w.discard(*t5);
+  EXPECT_EQ(t5->outpoint.index, 11u);
+  // With the tip taken, the other depth-1 change.
   auto t6 = w.take(kaspa::kSompiPerKaspa);
   ASSERT_TRUE(t6);
-  EXPECT_EQ(t6->outpoint.index, 11u);
-  w.release(*t6);
+  EXPECT_NE(t6->outpoint, t4->outpoint);
+  EXPECT_NE(t6->outpoint.index, 11u);
+  w.discard(*t6);
+  w.release(*t5);
 
   // Everything confirmed: a and b left the set, the change outputs are in it.
   std::vector<kaspa::rpc::UtxosByAddressesEntry> later = {utxo_entry(small), utxo_entry(coin(3 * kaspa::kSompiPerKaspa, spk, 11, 120))};

@@ -49,6 +49,21 @@ void Wallet::update(const std::vector<kaspa::rpc::UtxosByAddressesEntry>& utxos,
 }
 
 std::optional<Coin> Wallet::take(std::uint64_t min_amount, bool allow_unconfirmed) {
+  // Ordered: while an own transaction is unconfirmed, the next one spends the change at the tip of that chain,
+  // so Kaspa accepts them in submission order (a child is never accepted before its parent). Igra executes L2
+  // transactions in L1 acceptance order, so this keeps a sender's back-to-back transactions in nonce order.
+  if (use_unconfirmed_ && allow_unconfirmed) {
+    auto tip = unconfirmed_.end();
+    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end(); ++it)
+      if (tip == unconfirmed_.end() || it->second.depth > tip->second.depth) tip = it;
+    if (tip != unconfirmed_.end() && tip->second.coin.entry.amount >= min_amount) {
+      Coin c = tip->second.coin;
+      depth_of_taken_[c.outpoint] = tip->second.depth;
+      reserve(c.outpoint, false);
+      unconfirmed_.erase(tip);
+      return c;
+    }
+  }
   for (auto it = confirmed_.begin(); it != confirmed_.end(); ++it) {
     if (it->entry.amount < min_amount) continue;
     Coin c = *it;

@@ -10,7 +10,7 @@
 //    refuses a second spend of an outpoint a pool transaction already spends;
 //  * unconfirmed change: the change output of an own submitted transaction, spendable at once when the node's
 //    mempool accepts chained transactions (kaspad and the simnet both do). Each one remembers its chain depth
-//    (number of unconfirmed ancestors) and the shallowest is used first.
+//    (number of unconfirmed ancestors); the deepest (the tip of the chain) is spent first, see take().
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -43,7 +43,8 @@ class Wallet {
   // Replaces the confirmed view with a UTXO query answer taken at `virtual_daa_score`.
   void update(const std::vector<kaspa::rpc::UtxosByAddressesEntry>& utxos, std::uint64_t virtual_daa_score);
 
-  // Takes (reserves) a coin of at least `min_amount`: confirmed coins first (oldest first), then unconfirmed
+  // Takes (reserves) a coin of at least `min_amount`: the change at the tip of the own unconfirmed chain when
+  // there is one (submission order = acceptance order), else confirmed coins (oldest first), then unconfirmed
   // change (shallowest chain first). nullopt when none is known.
   std::optional<Coin> take(std::uint64_t min_amount, bool allow_unconfirmed = true);
   // The coin was not spent after all (the transaction never reached the node): offer it again.

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_set>
 #include <unordered_map>
 #include <vector>
 
@@ -83,9 +84,8 @@ struct EthApi::Impl {
   // Relayed transactions not yet seen executed: sender -> nonce -> hash.
   std::mutex pending_mu;
   std::map<core::Address20, std::map<std::uint64_t, core::Hash32>> pending;
-  // Their canonical bytes (eth_getTransactionByHash answers a relayed transaction before it is executed).
-  std::unordered_map<core::Hash32, core::Bytes> pending_raw;
-  std::optional<core::Bytes> pending_tx(const core::Hash32& hash);
+  // Hashes of relayed transactions not executed yet (to drop them from `pending` when a block drops them).
+  std::unordered_set<core::Hash32> pending_hashes;
   std::uint64_t pending_nonce(state::StateView& v, const core::Address20& addr, std::uint64_t latest_nonce);
 
   // ---- filters and subscriptions (eth_filters.cpp) ----

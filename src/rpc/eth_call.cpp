@@ -461,7 +461,7 @@ json EthApi::Impl::send_raw_transaction(const json& p, CallContext&) {
   {
     std::lock_guard lk(pending_mu);
     pending[*sender][tx->nonce] = hash;
-    pending_raw[hash] = raw;
+    pending_hashes.insert(hash);
   }
   publish_pending(hash);
   return hex_data(hash);

@@ -198,7 +198,7 @@ void EthApi::Impl::on_commit(const igra::CommittedBlock& b) {
         auto it = pending.find(t.sender);
         if (it == pending.end()) continue;
         for (auto n = it->second.begin(); n != it->second.end() && n->first <= t.tx.nonce;) {
-          pending_raw.erase(n->second);
+          pending_hashes.erase(n->second);
           n = it->second.erase(n);
         }
         if (it->second.empty()) pending.erase(it);
@@ -206,7 +206,7 @@ void EthApi::Impl::on_commit(const igra::CommittedBlock& b) {
     // Relayed transactions the block dropped (admission failed at execution) no longer count as pending.
     if (b.result)
       for (const auto& d : b.result->dropped) {
-        if (!pending_raw.erase(d.hash)) continue;
+        if (!pending_hashes.erase(d.hash)) continue;
         for (auto it = pending.begin(); it != pending.end();) {
           for (auto n = it->second.begin(); n != it->second.end();) n = n->second == d.hash ? it->second.erase(n) : std::next(n);
           it = it->second.empty() ? pending.erase(it) : std::next(it);

@@ -564,15 +564,3 @@ def test_filters_across_a_forced_reorg(w3, accounts, events):
     # The canonical block at that height is the replacement.
     assert w3.eth.get_block(int(moved["blockNumber"], 16))["hash"].to_0x_hex() == moved["blockHash"]
 
-
-def test_relayed_transaction_is_visible_before_execution(w3, accounts):
-    """eth_getTransactionByHash answers a transaction this node relayed before it is executed (no block yet),
-    then with its block."""
-    a = accounts[NONCES]
-    h = send(w3, a, {"to": new_address(w3, "pending-visible"), "value": 1, "gas": 21_000})
-    tx = w3.eth.get_transaction(h)  # right after sending: executed about a second later
-    assert tx["hash"] == h and tx["from"] == a.address and tx["value"] == 1
-    r = wait(w3, h)
-    mined = w3.eth.get_transaction(h)
-    assert mined["blockHash"] == r["blockHash"] and mined["blockNumber"] == r["blockNumber"]
-    assert tx["blockHash"] is None or tx["blockHash"] == r["blockHash"]
