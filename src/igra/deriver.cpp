@@ -5,6 +5,7 @@
 
 #include "chain/base_fee.hpp"
 #include "chain/receipt.hpp"
+#include "chain/state_view_reader.hpp"
 #include "core/hex.hpp"
 #include "core/keccak.hpp"
 #include "igra/admission.hpp"
@@ -26,52 +27,6 @@ struct HashKey {
     std::memcpy(&v, h.data(), sizeof v);
     return v;
   }
-};
-
-// The executor's pre-state: the head state of the database through one read snapshot. StateReader has no
-// error channel, so the first database error is kept and checked after execution.
-class DbReader final : public evm::StateReader {
- public:
-  explicit DbReader(state::StateView view) : view_(std::move(view)) {}
-  std::optional<evm::AccountInfo> read_account(const core::Address20& addr) const override {
-    auto r = view_.head_account(addr);
-    if (!r) return fail(r.error()), std::nullopt;
-    if (!*r) return std::nullopt;
-    const auto& a = **r;
-    evm::AccountInfo info;
-    info.nonce = a.nonce;
-    info.balance = a.balance;
-    info.code_hash = a.code_hash;
-    info.has_storage = !(a.storage_root == state::kEmptyTrieRoot || a.storage_root == core::Hash32{});
-    return info;
-  }
-  core::uint256 read_storage(const core::Address20& addr, const core::uint256& key) const override {
-    auto r = view_.head_storage(addr, key.to_be32());
-    if (!r) return fail(r.error()), core::uint256{};
-    return *r;
-  }
-  core::Bytes read_code(const core::Hash32& code_hash) const override {
-    auto r = view_.code_by_hash(code_hash);
-    if (!r) return fail(r.error()), core::Bytes{};
-    if (!*r) {
-      fail(core::Error{core::ErrorCode::kInternal, "state db: code " + core::to_hex(code_hash) + " missing"});
-      return {};
-    }
-    return std::move(**r);
-  }
-  std::optional<core::Hash32> block_hash(std::uint64_t n) const {
-    auto r = view_.canonical_hash(n);
-    if (!r) return fail(r.error()), std::nullopt;
-    return *r;
-  }
-  const std::optional<core::Error>& error() const noexcept { return error_; }
-
- private:
-  void fail(const core::Error& e) const {
-    if (!error_) error_ = e;
-  }
-  mutable state::StateView view_;
-  mutable std::optional<core::Error> error_;
 };
 
 core::Hash32 be32(std::uint64_t v) {
@@ -307,7 +262,7 @@ core::Result<void> Deriver::build_window() {
   chain::BlockResult result;
   {
     IGRA_TRY(auto view, db_.view());
-    DbReader reader(std::move(view));
+    chain::StateViewReader reader(view, std::nullopt);  // the head state
     auto block_hash = [&reader](std::uint64_t n) { return reader.block_hash(n).value_or(core::Hash32{}); };
     IGRA_TRY(result, chain::execute_block(reader, config_, input, block_hash, chain::TxPolicy::kDrop, admission_));
     if (reader.error()) return *reader.error();

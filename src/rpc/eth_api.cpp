@@ -40,18 +40,7 @@ void HistoricalReader::set_overrides(std::unordered_map<core::Address20, Overrid
 }
 
 std::optional<evm::AccountInfo> HistoricalReader::read_account(const core::Address20& addr) const {
-  auto r = view_.account(addr, block_);
-  std::optional<evm::AccountInfo> info;
-  if (!r) {
-    fail(r.error());
-  } else if (*r) {
-    const auto& a = **r;
-    info.emplace();
-    info->nonce = a.nonce;
-    info->balance = a.balance;
-    info->code_hash = a.code_hash;
-    info->has_storage = !(a.storage_root == state::kEmptyTrieRoot || a.storage_root == core::Hash32{});
-  }
+  std::optional<evm::AccountInfo> info = chain::StateViewReader::read_account(addr);
   auto it = overrides_.find(addr);
   if (it == overrides_.end()) return info;
   const Override& o = it->second;
@@ -77,31 +66,16 @@ core::uint256 HistoricalReader::read_storage(const core::Address20& addr, const 
       return s == it->second.state->end() ? core::uint256() : s->second;
     }
   }
-  auto r = view_.storage(addr, key.to_be32(), block_);
-  if (!r) return fail(r.error()), core::uint256();
-  return *r;
+  return chain::StateViewReader::read_storage(addr, key);
 }
 
 core::Bytes HistoricalReader::read_code(const core::Hash32& code_hash) const {
   if (auto it = override_code_.find(code_hash); it != override_code_.end()) return it->second;
-  if (code_hash == evm::kEmptyCodeHash) return {};
-  auto r = view_.code_by_hash(code_hash);
-  if (!r) return fail(r.error()), core::Bytes();
-  if (!*r) {
-    fail(core::Error{core::ErrorCode::kInternal, "code " + core::to_hex(code_hash) + " missing"});
-    return {};
-  }
-  return std::move(**r);
-}
-
-core::Hash32 HistoricalReader::block_hash(std::uint64_t n) const {
-  auto r = view_.canonical_hash(n);
-  if (!r) return fail(r.error()), core::Hash32();
-  return r->value_or(core::Hash32());
+  return chain::StateViewReader::read_code(code_hash);
 }
 
 void HistoricalReader::check() const {
-  if (error_) throw_db(*error_);
+  if (error()) throw_db(*error());
 }
 
 // ---- log criteria -------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include "chain/block.hpp"
 #include "chain/block_executor.hpp"
 #include "chain/state_transition.hpp"
+#include "chain/state_view_reader.hpp"
 #include "evm/evm.hpp"
 #include "evm/state.hpp"
 #include "rpc/codec.hpp"
@@ -130,10 +131,9 @@ struct EthApi::Impl {
   void on_unwind(std::uint64_t new_head);
 };
 
-// The pre-state of a call at block N through one snapshot, with optional state overrides
-// (eth_call's third parameter). StateReader has no error channel: the first database error is kept and
-// rethrown by check().
-class HistoricalReader final : public evm::StateReader {
+// The pre-state of a call at block N through one snapshot (chain::StateViewReader), with optional state
+// overrides (eth_call's third parameter). check() rethrows the first database error.
+class HistoricalReader final : public chain::StateViewReader {
  public:
   struct Override {
     std::optional<core::uint256> balance;
@@ -142,23 +142,17 @@ class HistoricalReader final : public evm::StateReader {
     std::optional<std::unordered_map<core::uint256, core::uint256>> state;  // replaces all storage
     std::unordered_map<core::uint256, core::uint256> state_diff;
   };
-  HistoricalReader(state::StateView& view, std::uint64_t block) : view_(view), block_(block) {}
+  HistoricalReader(state::StateView& view, std::uint64_t block) : chain::StateViewReader(view, block) {}
   void set_overrides(std::unordered_map<core::Address20, Override, evm::AddressHash> o);
   std::optional<evm::AccountInfo> read_account(const core::Address20& addr) const override;
   core::uint256 read_storage(const core::Address20& addr, const core::uint256& key) const override;
   core::Bytes read_code(const core::Hash32& code_hash) const override;
-  core::Hash32 block_hash(std::uint64_t n) const;
+  core::Hash32 block_hash(std::uint64_t n) const { return chain::StateViewReader::block_hash(n).value_or(core::Hash32()); }
   void check() const;
 
  private:
-  void fail(const core::Error& e) const {
-    if (!error_) error_ = e;
-  }
-  state::StateView& view_;
-  std::uint64_t block_;
   std::unordered_map<core::Address20, Override, evm::AddressHash> overrides_;
   std::unordered_map<core::Hash32, core::Bytes> override_code_;
-  mutable std::optional<core::Error> error_;
 };
 
 // debug_trace* (debug_api.cpp).
