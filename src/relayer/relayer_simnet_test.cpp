@@ -22,6 +22,7 @@
 #include "kaspa/tx_id.hpp"
 #include "relayer/relayer.hpp"
 #include "simnet/rpc_server.hpp"
+#include "simnet/rpc_test_support.hpp"
 #include "simnet/simnet_node.hpp"
 #include "simnet/tx_test_support.hpp"
 #include "support/igra_l1.hpp"
@@ -61,18 +62,8 @@ class relayer_simnet : public ::testing::Test {
     }
     cfg.simnet.miners.push_back(simnet::MinerConfig{s.pay_relayer ? relayer_wallet_.spk : other.spk, {}, 1.0});
     node_ = std::make_unique<simnet::SimnetNode>(cfg);
-    simnet::RpcServerOptions so;
-    so.port = 0;
-    server_ = std::make_unique<simnet::RpcServer>(*node_, so);
-    ASSERT_TRUE(server_->start().ok());
-    krpc::ClientOptions co;
-    co.target = server_->address();
-    co.default_timeout = 20'000ms;
-    co.initial_backoff = 20ms;
-    co.max_backoff = 200ms;
-    client_ = std::make_unique<krpc::Client>(co);
-    client_->start();
-    ASSERT_TRUE(client_->wait_connected(5000ms));
+    simnet::testing::serve_and_connect(*node_, server_, client_);
+    if (HasFatalFailure()) return;
 
     RelayerOptions o;
     o.funding_key = relayer_wallet_.key;

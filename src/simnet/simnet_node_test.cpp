@@ -24,6 +24,7 @@
 #include "support/inbox.hpp"
 #include "kaspa/script_class.hpp"
 #include "simnet/rpc_server.hpp"
+#include "simnet/rpc_test_support.hpp"
 #include "simnet/tx_test_support.hpp"
 
 namespace igra::simnet {
@@ -58,18 +59,7 @@ class SimnetNodeRpc : public ::testing::Test {
     cfg.simnet.miners.push_back(MinerConfig{miner_.spk, {}, 1.0});
     cfg.max_virtual_chain_added = max_virtual_chain_added_;
     node_ = std::make_unique<SimnetNode>(cfg);
-    RpcServerOptions so;
-    so.port = 0;
-    server_ = std::make_unique<RpcServer>(*node_, so);
-    ASSERT_TRUE(server_->start().ok());
-    krpc::ClientOptions co;
-    co.target = server_->address();
-    co.default_timeout = 10'000ms;
-    co.initial_backoff = 20ms;
-    co.max_backoff = 200ms;
-    client_ = std::make_unique<krpc::Client>(co);
-    client_->start();
-    ASSERT_TRUE(client_->wait_connected(5000ms));
+    testing::serve_and_connect(*node_, server_, client_, 10'000ms);
   }
   void TearDown() override {
     client_.reset();

@@ -36,6 +36,7 @@
 #include "chain/transaction_codec.hpp"
 #include "core/blake2b.hpp"
 #include "core/hex.hpp"
+#include "simnet/rpc_test_support.hpp"
 #include "core/keccak.hpp"
 #include "igra/deriver.hpp"
 #include "igra/l1_origin.hpp"
@@ -166,18 +167,8 @@ class Scenario : public ::testing::Test {
     cfg.simnet.propagation_delay_ms = propagation_delay_ms_;
     for (std::size_t i = 0; i < miners_; ++i) cfg.simnet.miners.push_back(simnet::MinerConfig{funder_.spk, {}, 1.0});
     node_ = std::make_unique<simnet::SimnetNode>(cfg);
-    simnet::RpcServerOptions so;
-    so.port = 0;
-    server_ = std::make_unique<simnet::RpcServer>(*node_, so);
-    ASSERT_TRUE(server_->start().ok());
-    krpc::ClientOptions co;
-    co.target = server_->address();
-    co.default_timeout = 20'000ms;
-    co.initial_backoff = 20ms;
-    co.max_backoff = 200ms;
-    client_ = std::make_unique<krpc::Client>(co);
-    client_->start();
-    ASSERT_TRUE(client_->wait_connected(5000ms));
+    simnet::testing::serve_and_connect(*node_, server_, client_);
+    if (HasFatalFailure()) return;
     coins_ = std::make_unique<testing::CoinSource>(*client_, funder_, [this](std::size_t n) { mine(n); },
                                                    testing::CoinSource::Options{kMaturity});
 
