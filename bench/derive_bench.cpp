@@ -229,9 +229,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::uint64_t gas = 0, blocks = 0, executed = 0, dropped = 0;
+  double txn_commit_ms = 0, trie_ms = 0;  // from StateDb::last_apply_timings (parts of "commit" and "root")
   deriver.on_commit([&](const ig::CommittedBlock& b) {
     executed += b.result->included.size();
     dropped += b.result->dropped.size();
+    txn_commit_ms += (**db).last_apply_timings().commit_ms;
+    trie_ms += (**db).last_apply_timings().trie_ms;
   });
   std::printf("deriving (%zu txs per chain block, 10 chain blocks per window, fsync %s)...\n", per_block,
               sync ? "on" : "off");
@@ -260,6 +263,8 @@ int main(int argc, char** argv) {
   std::printf("%-28s derive %.1f%%  execute %.1f%%  state root %.1f%%  commit %.1f%%\n", "split",
               100 * t.derive_ms / total_ms, 100 * t.execute_ms / total_ms, 100 * t.root_ms / total_ms,
               100 * t.commit_ms / total_ms);
+  std::printf("%-28s trie %.1f%% of state root; mdb_txn_commit (page writes, fsync) %.1f%% of commit\n", "",
+              t.root_ms > 0 ? 100 * trie_ms / t.root_ms : 0.0, t.commit_ms > 0 ? 100 * txn_commit_ms / t.commit_ms : 0.0);
   std::printf("%-28s %.0f / 20,000 tx/s (Igra's goal 5,000 TPS x 4)\n", "target", executed / secs);
   if (executed + dropped != n_txs) {
     std::fprintf(stderr, "error: %llu of %zu transactions accounted for\n",

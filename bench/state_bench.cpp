@@ -124,24 +124,32 @@ void memory_trie_bound(std::uint64_t accounts) {
 int main(int argc, char** argv) {
   std::uint64_t accounts = 1'000'000;
   std::string dir;
-  bool keep = false;
+  bool keep = false, reuse = false, memory = true;
   int blocks_1k = 40, blocks_10k = 20;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--accounts" && i + 1 < argc) accounts = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
     else if (a == "--keep") keep = true;
+    else if (a == "--reuse") reuse = keep = true;
+    else if (a == "--no-memory-bound") memory = false;
     else if (a == "--blocks-1k" && i + 1 < argc) blocks_1k = std::atoi(argv[++i]);
     else if (a == "--blocks-10k" && i + 1 < argc) blocks_10k = std::atoi(argv[++i]);
     else if (a.rfind("--benchmark", 0) == 0) continue;  // tolerate Google Benchmark flags from runners
     else {
-      std::fprintf(stderr, "usage: %s [--accounts N] [--dir PATH] [--keep] [--blocks-1k N] [--blocks-10k N]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--accounts N] [--dir PATH] [--keep] [--reuse] [--no-memory-bound] [--blocks-1k N] "
+                   "[--blocks-10k N]\n"
+                   "  --reuse            keep the database of --dir when it exists (skips the load; implies --keep)\n"
+                   "  --no-memory-bound  skip the in-memory trie measurement\n",
+                   argv[0]);
       return 2;
     }
   }
-  memory_trie_bound(accounts);
+  if (memory) memory_trie_bound(accounts);
   if (dir.empty()) dir = (std::filesystem::temp_directory_path() / ("igra-state-bench-" + std::to_string(::getpid()))).string();
-  std::filesystem::remove_all(dir);
+  const bool reusing = reuse && std::filesystem::exists(std::filesystem::path(dir) / "data.mdb");
+  if (!reusing) std::filesystem::remove_all(dir);
 
   EnvOptions opt;
   opt.path = dir;
@@ -155,7 +163,8 @@ int main(int argc, char** argv) {
     auto& db = **db_r;
     const auto t0 = std::chrono::steady_clock::now();
     constexpr std::uint64_t kPerBlock = 50'000;
-    for (std::uint64_t first = 0; first < accounts; first += kPerBlock) {
+    if (reusing) next_block = db.head() ? *db.head() + 1 : 0;
+    for (std::uint64_t first = 0; !reusing && first < accounts; first += kPerBlock) {
       BlockChanges ch;
       for (std::uint64_t i = first; i < std::min(accounts, first + kPerBlock); ++i) {
         Account acc;

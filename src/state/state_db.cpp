@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -184,6 +185,85 @@ core::Result<std::optional<std::uint64_t>> read_trie_block(Txn& txn) {
   return std::optional<std::uint64_t>(core::load_be<std::uint64_t>(v->data()));
 }
 
+// Meta "index_from" (tables.hpp, deferred indices). Absent: every stored block is indexed.
+core::Result<std::uint64_t> read_index_from(Txn& txn, std::optional<std::uint64_t> head) {
+  IGRA_TRY(auto v, txn.get(t::kMeta, core::as_bytes(t::kMetaIndexFrom)));
+  if (!v) return head ? *head + 1 : 0;
+  if (v->size() != 8) return core::make_error(core::ErrorCode::kInternal, "state db: corrupt index_from row");
+  return core::load_be<std::uint64_t>(v->data());
+}
+
+// A BlockIndexKeys row: views into its bytes.
+struct BlockIndexEntries {
+  std::vector<ByteView> txs, addresses, topics;
+};
+core::Result<BlockIndexEntries> parse_block_index(ByteView raw) {
+  BlockIndexEntries out;
+  IGRA_TRY(auto outer, core::RlpReader::of_encoded_list(raw));
+  for (auto* list : {&out.txs, &out.addresses, &out.topics}) {
+    IGRA_TRY(auto items, outer.read_list());
+    while (!items.empty()) {
+      IGRA_TRY(auto item, items.read_bytes());
+      list->push_back(item);
+    }
+  }
+  return out;
+}
+
+// Byte-wise key order (LMDB's default comparator).
+bool bytes_less(const Bytes& a, const Bytes& b) noexcept {
+  const std::size_t n = std::min(a.size(), b.size());
+  const int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
+  return c < 0 || (c == 0 && a.size() < b.size());
+}
+
+// Writes the deferred index entries (tables.hpp) of blocks [from, to], each table in key order.
+core::Result<void> write_indices(Txn& txn, std::uint64_t from, std::uint64_t to) {
+  std::vector<Bytes> accounts, slots, addresses, topics;
+  std::vector<std::pair<Bytes, Bytes>> txs;
+  {
+    IGRA_TRY(auto c, txn.cursor(t::kAccountChangeSet));
+    IGRA_TRY(auto e, c.seek(t::block_key(from)));
+    while (e && core::load_be<std::uint64_t>(e->first.data()) <= to) {
+      accounts.push_back(t::with_block(Bytes(e->first.begin() + 8, e->first.end()), core::load_be<std::uint64_t>(e->first.data())));
+      IGRA_TRY(e, c.next());
+    }
+  }
+  {
+    IGRA_TRY(auto c, txn.cursor(t::kStorageChangeSet));
+    IGRA_TRY(auto e, c.seek(t::block_key(from)));
+    while (e && core::load_be<std::uint64_t>(e->first.data()) <= to) {
+      slots.push_back(t::with_block(Bytes(e->first.begin() + 8, e->first.end()), core::load_be<std::uint64_t>(e->first.data())));
+      IGRA_TRY(e, c.next());
+    }
+  }
+  {
+    IGRA_TRY(auto c, txn.cursor(t::kBlockIndexKeys));
+    IGRA_TRY(auto e, c.seek(t::block_key(from)));
+    while (e && core::load_be<std::uint64_t>(e->first.data()) <= to) {
+      const std::uint64_t b = core::load_be<std::uint64_t>(e->first.data());
+      IGRA_TRY(auto idx, parse_block_index(e->second));
+      for (std::size_t i = 0; i < idx.txs.size(); ++i)
+        txs.emplace_back(Bytes(idx.txs[i].begin(), idx.txs[i].end()), u64be_u32be(b, static_cast<std::uint32_t>(i)));
+      for (auto a : idx.addresses) addresses.push_back(t::with_block(Bytes(a.begin(), a.end()), b));
+      for (auto h : idx.topics) topics.push_back(t::with_block(Bytes(h.begin(), h.end()), b));
+      IGRA_TRY(e, c.next());
+    }
+  }
+  const auto put_sorted = [&](std::string_view table, std::vector<Bytes>& keys) -> core::Result<void> {
+    std::sort(keys.begin(), keys.end(), bytes_less);
+    for (const auto& k : keys) IGRA_TRY_VOID(txn.put(table, k, {}));
+    return {};
+  };
+  IGRA_TRY_VOID(put_sorted(t::kAccountHistory, accounts));
+  IGRA_TRY_VOID(put_sorted(t::kStorageHistory, slots));
+  IGRA_TRY_VOID(put_sorted(t::kLogAddressIndex, addresses));
+  IGRA_TRY_VOID(put_sorted(t::kLogTopicIndex, topics));
+  std::sort(txs.begin(), txs.end(), [](const auto& a, const auto& b) { return bytes_less(a.first, b.first); });
+  for (const auto& [k, v] : txs) IGRA_TRY_VOID(txn.put(t::kTxLookup, k, v));
+  return {};
+}
+
 // Every account, and slot, that blocks [from, to] changed, from the changesets.
 core::Result<std::map<Address20, std::set<Hash32>>> changed_keys(Txn& txn, std::uint64_t from, std::uint64_t to) {
   std::map<Address20, std::set<Hash32>> out;
@@ -321,6 +401,7 @@ core::Result<std::unique_ptr<StateDb>> StateDb::open(const EnvOptions& options, 
   db->env_ = std::move(env);
   db->tuning_ = tuning;
   if (db->tuning_.trie_flush_interval == 0) db->tuning_.trie_flush_interval = 1;
+  db->tuning_.index_flush_interval = std::clamp<std::uint64_t>(db->tuning_.index_flush_interval, 1, 256);
   IGRA_TRY(auto txn, db->env_->begin_write());
   IGRA_TRY(auto schema, txn.get(t::kMeta, core::as_bytes(t::kMetaSchema)));
   if (schema) {
@@ -458,7 +539,6 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
         while (e && has_prefix(e->first, addr.view())) {
           const Hash32 slot = Hash32::from_view(e->first.subspan(20, 32));
           IGRA_TRY_VOID(txn.put(t::kStorageChangeSet, t::concat({bn, addr.view(), slot.view()}), e->second));
-          IGRA_TRY_VOID(txn.put(t::kStorageHistory, t::with_block(t::concat({addr.view(), slot.view()}), n), {}));
           recorded.insert(slot);
           IGRA_TRY_VOID(c.erase());
           IGRA_TRY(e, c.seek(addr.view()));
@@ -475,7 +555,6 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
         if (old_word == new_word) continue;
         if (recorded.insert(slot).second) {
           IGRA_TRY_VOID(txn.put(t::kStorageChangeSet, t::concat({bn, key}), old_word));
-          IGRA_TRY_VOID(txn.put(t::kStorageHistory, t::with_block(key, n), {}));
         }
         if (new_word.empty()) {
           IGRA_TRY(bool existed, txn.erase(t::kPlainStorage, key));
@@ -499,7 +578,6 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
     }
     if (new_raw == old_raw) continue;
     IGRA_TRY_VOID(txn.put(t::kAccountChangeSet, t::concat({bn, addr.view()}), old_raw));
-    IGRA_TRY_VOID(txn.put(t::kAccountHistory, t::with_block(Bytes(addr.begin(), addr.end()), n), {}));
     if (new_raw.empty()) {
       IGRA_TRY(bool existed, txn.erase(t::kPlainAccount, addr.view()));
       (void)existed;
@@ -546,12 +624,6 @@ core::Result<void> StateDb::try_commit(const BlockData& data) {
   if (!data.body.empty()) IGRA_TRY_VOID(txn.put(t::kBody, bn, data.body));
   for (std::size_t i = 0; i < data.receipts.size(); ++i)
     IGRA_TRY_VOID(txn.put(t::kReceipt, u64be_u32be(n, static_cast<std::uint32_t>(i)), data.receipts[i]));
-  for (std::size_t i = 0; i < data.tx_hashes.size(); ++i)
-    IGRA_TRY_VOID(txn.put(t::kTxLookup, data.tx_hashes[i].view(), u64be_u32be(n, static_cast<std::uint32_t>(i))));
-  for (const auto& a : data.log_addresses)
-    IGRA_TRY_VOID(txn.put(t::kLogAddressIndex, t::with_block(Bytes(a.begin(), a.end()), n), {}));
-  for (const auto& topic : data.log_topics)
-    IGRA_TRY_VOID(txn.put(t::kLogTopicIndex, t::with_block(Bytes(topic.begin(), topic.end()), n), {}));
   if (!data.tx_hashes.empty() || !data.log_addresses.empty() || !data.log_topics.empty()) {
     core::RlpEncoder e;
     const auto outer = e.begin_list();
@@ -567,6 +639,14 @@ core::Result<void> StateDb::try_commit(const BlockData& data) {
     e.end_list(outer);
     IGRA_TRY_VOID(txn.put(t::kBlockIndexKeys, bn, std::move(e).finish()));
   }
+  // The deferred indices (tables.hpp): blocks index_from..n go in once there are index_flush_interval of them.
+  IGRA_TRY(std::uint64_t index_from, read_index_from(txn, head_));
+  if (!head_) index_from = n;  // the first block
+  if (n + 1 - index_from >= tuning_.index_flush_interval) {
+    IGRA_TRY_VOID(write_indices(txn, index_from, n));
+    index_from = n + 1;
+  }
+  IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaIndexFrom), t::block_key(index_from)));
   if (!data.l1_origin.empty()) IGRA_TRY_VOID(txn.put(t::kL1Origin, bn, data.l1_origin));
   for (const auto& [h, reason] : data.dropped_txs)
     IGRA_TRY_VOID(txn.put(t::kDroppedTx, t::concat({bn, h.view()}), core::as_bytes(reason)));
@@ -618,9 +698,11 @@ core::Result<void> StateDb::try_unwind(std::uint64_t target) {
   const Hash32 target_root = Hash32::from_view(*target_root_row);
   if (target == *head) return {};
 
+  IGRA_TRY(const std::uint64_t index_from, read_index_from(txn, head));
   std::map<Address20, std::set<Hash32>> touched;  // every account (and its slots) an undone block changed
   for (std::uint64_t b = *head; b > target; --b) {
     const Bytes bn = t::block_key(b);
+    const bool indexed = b < index_from;  // the deferred indices hold entries of this block
     {
       IGRA_TRY(auto c, txn.cursor(t::kStorageChangeSet));
       IGRA_TRY(auto e, c.seek(bn));
@@ -634,8 +716,10 @@ core::Result<void> StateDb::try_unwind(std::uint64_t target) {
         } else {
           IGRA_TRY_VOID(txn.put(t::kPlainStorage, key, old));
         }
-        IGRA_TRY(bool existed, txn.erase(t::kStorageHistory, t::with_block(key, b)));
-        (void)existed;
+        if (indexed) {
+          IGRA_TRY(bool existed, txn.erase(t::kStorageHistory, t::with_block(key, b)));
+          (void)existed;
+        }
         touched[Address20::from_view(ByteView(key).subspan(0, 20))].insert(Hash32::from_view(ByteView(key).subspan(20, 32)));
         IGRA_TRY(e, c.seek(bn));
       }
@@ -653,8 +737,10 @@ core::Result<void> StateDb::try_unwind(std::uint64_t target) {
         } else {
           IGRA_TRY_VOID(txn.put(t::kPlainAccount, addr.view(), old));
         }
-        IGRA_TRY(bool existed, txn.erase(t::kAccountHistory, t::with_block(Bytes(addr.begin(), addr.end()), b)));
-        (void)existed;
+        if (indexed) {
+          IGRA_TRY(bool existed, txn.erase(t::kAccountHistory, t::with_block(Bytes(addr.begin(), addr.end()), b)));
+          (void)existed;
+        }
         touched[addr];
         IGRA_TRY(e, c.seek(bn));
       }
@@ -663,24 +749,20 @@ core::Result<void> StateDb::try_unwind(std::uint64_t target) {
     IGRA_TRY(auto idx, txn.get(t::kBlockIndexKeys, bn));
     if (idx) {
       const Bytes raw = copy(idx);
-      IGRA_TRY(auto outer, core::RlpReader::of_encoded_list(raw));
-      IGRA_TRY(auto txs, outer.read_list());
-      while (!txs.empty()) {
-        IGRA_TRY(auto h, txs.read_bytes());
-        IGRA_TRY(bool existed, txn.erase(t::kTxLookup, h));
-        (void)existed;
-      }
-      IGRA_TRY(auto addrs, outer.read_list());
-      while (!addrs.empty()) {
-        IGRA_TRY(auto a, addrs.read_bytes());
-        IGRA_TRY(bool existed, txn.erase(t::kLogAddressIndex, t::with_block(Bytes(a.begin(), a.end()), b)));
-        (void)existed;
-      }
-      IGRA_TRY(auto topics, outer.read_list());
-      while (!topics.empty()) {
-        IGRA_TRY(auto h, topics.read_bytes());
-        IGRA_TRY(bool existed, txn.erase(t::kLogTopicIndex, t::with_block(Bytes(h.begin(), h.end()), b)));
-        (void)existed;
+      if (indexed) {
+        IGRA_TRY(auto entries, parse_block_index(raw));
+        for (auto h : entries.txs) {
+          IGRA_TRY(bool existed, txn.erase(t::kTxLookup, h));
+          (void)existed;
+        }
+        for (auto a : entries.addresses) {
+          IGRA_TRY(bool existed, txn.erase(t::kLogAddressIndex, t::with_block(Bytes(a.begin(), a.end()), b)));
+          (void)existed;
+        }
+        for (auto h : entries.topics) {
+          IGRA_TRY(bool existed, txn.erase(t::kLogTopicIndex, t::with_block(Bytes(h.begin(), h.end()), b)));
+          (void)existed;
+        }
       }
       IGRA_TRY(bool existed, txn.erase(t::kBlockIndexKeys, bn));
       (void)existed;
@@ -719,6 +801,7 @@ core::Result<void> StateDb::try_unwind(std::uint64_t target) {
     IGRA_TRY(bool existed, txn.erase(t::kMeta, core::as_bytes(t::kMetaCursor)));
     (void)existed;
   }
+  IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaIndexFrom), t::block_key(std::min(index_from, target + 1))));
   IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaHead), t::block_key(target)));
   IGRA_TRY_VOID(txn.commit());
   head_ = target;
@@ -731,6 +814,7 @@ core::Result<StateView> StateDb::view() {
   StateView v;
   IGRA_TRY(v.txn_, env_->begin_read());
   IGRA_TRY(v.head_, read_head(v.txn_));
+  IGRA_TRY(v.index_from_, read_index_from(v.txn_, v.head_));
   return v;
 }
 
@@ -763,31 +847,37 @@ core::Result<void> StateView::check_block(std::uint64_t block) {
   return {};
 }
 
-namespace {
-
-// Value of a key "after block N" from a history index and its changeset (tables.hpp, AccountHistory):
-// the changeset entry of the first change after N, else the current row.
-core::Result<Bytes> historical(Txn& txn, std::string_view history, std::string_view changeset, std::string_view plain,
-                               ByteView key, std::uint64_t block, std::uint64_t head) {
+// Value of a key "after block N" (tables.hpp, AccountHistory): the changeset entry of the first block after N
+// that changed it (from the history index below index_from, else from the changesets of the newer blocks),
+// else the current row.
+core::Result<Bytes> StateView::historical(bool account, ByteView key, std::uint64_t block) {
+  const std::string_view history = account ? t::kAccountHistory : t::kStorageHistory;
+  const std::string_view changeset = account ? t::kAccountChangeSet : t::kStorageChangeSet;
+  const std::string_view plain = account ? t::kPlainAccount : t::kPlainStorage;
+  const std::uint64_t head = *head_;
   if (block < head) {
-    IGRA_TRY(auto c, txn.cursor(history));
-    IGRA_TRY(auto e, c.seek(t::with_block(Bytes(key.begin(), key.end()), block + 1)));
-    if (e && e->first.size() == key.size() + 8 && has_prefix(e->first, key)) {
-      const std::uint64_t b = core::load_be<std::uint64_t>(e->first.data() + key.size());
-      IGRA_TRY(auto v, txn.get(changeset, t::concat({t::block_key(b), key})));
-      if (!v) return core::make_error(core::ErrorCode::kInternal, "state db: history entry without changeset entry");
-      return copy(v);
+    if (block + 1 < index_from_) {
+      IGRA_TRY(auto c, txn_.cursor(history));
+      IGRA_TRY(auto e, c.seek(t::with_block(Bytes(key.begin(), key.end()), block + 1)));
+      if (e && e->first.size() == key.size() + 8 && has_prefix(e->first, key)) {
+        const std::uint64_t b = core::load_be<std::uint64_t>(e->first.data() + key.size());
+        IGRA_TRY(auto v, txn_.get(changeset, t::concat({t::block_key(b), key})));
+        if (!v) return core::make_error(core::ErrorCode::kInternal, "state db: history entry without changeset entry");
+        return copy(v);
+      }
+    }
+    for (std::uint64_t b = std::max(block + 1, index_from_); b <= head; ++b) {
+      IGRA_TRY(auto v, txn_.get(changeset, t::concat({t::block_key(b), key})));
+      if (v) return copy(v);
     }
   }
-  IGRA_TRY(auto v, txn.get(plain, key));
+  IGRA_TRY(auto v, txn_.get(plain, key));
   return copy(v);
 }
 
-}  // namespace
-
 core::Result<std::optional<Account>> StateView::account(const Address20& addr, std::uint64_t block) {
   IGRA_TRY_VOID(check_block(block));
-  IGRA_TRY(auto raw, historical(txn_, t::kAccountHistory, t::kAccountChangeSet, t::kPlainAccount, addr.view(), block, *head_));
+  IGRA_TRY(auto raw, historical(true, addr.view(), block));
   if (raw.empty()) return std::optional<Account>();
   IGRA_TRY(auto a, decode_account(raw));
   return std::optional<Account>(a);
@@ -820,7 +910,7 @@ core::Result<std::uint64_t> StateView::nonce(const Address20& addr, std::uint64_
 core::Result<core::uint256> StateView::storage(const Address20& addr, const Hash32& slot, std::uint64_t block) {
   IGRA_TRY_VOID(check_block(block));
   const Bytes key = t::concat({addr.view(), slot.view()});
-  IGRA_TRY(auto raw, historical(txn_, t::kStorageHistory, t::kStorageChangeSet, t::kPlainStorage, key, block, *head_));
+  IGRA_TRY(auto raw, historical(false, key, block));
   return decode_storage_value(raw);
 }
 
@@ -864,14 +954,12 @@ core::Result<AccountProof> StateView::proof(const Address20& addr, const std::ve
     const std::uint64_t lo = std::min(block, rows_at), hi = std::max(block, rows_at);
     IGRA_TRY(auto touched, changed_keys(txn_, lo + 1, hi));
     for (const auto& [a, slots] : touched) {
-      IGRA_TRY(auto raw, historical(txn_, t::kAccountHistory, t::kAccountChangeSet, t::kPlainAccount, a.view(),
-                                    block, *head_));
+      IGRA_TRY(auto raw, historical(true, a.view(), block));
       IGRA_TRY_VOID(account_trie.put(core::keccak256(a.view()).view(), raw));
       if (a != addr) continue;
       for (const auto& s : slots) {
         const Bytes key = t::concat({a.view(), s.view()});
-        IGRA_TRY(auto word, historical(txn_, t::kStorageHistory, t::kStorageChangeSet, t::kPlainStorage, key,
-                                       block, *head_));
+        IGRA_TRY(auto word, historical(false, key, block));
         IGRA_TRY_VOID(storage_trie.put(core::keccak256(s.view()).view(), word));
       }
     }
@@ -948,16 +1036,52 @@ core::Result<std::vector<Bytes>> StateView::receipts(std::uint64_t block) {
 
 core::Result<std::optional<TxLocation>> StateView::tx_location(const Hash32& tx_hash) {
   IGRA_TRY(auto v, txn_.get(t::kTxLookup, tx_hash.view()));
-  if (!v) return std::optional<TxLocation>();
-  if (v->size() != 12) return core::make_error(core::ErrorCode::kInternal, "state db: corrupt tx lookup row");
-  return std::optional<TxLocation>(TxLocation{core::load_be<std::uint64_t>(v->data()), core::load_be<std::uint32_t>(v->data() + 8)});
+  if (v) {
+    if (v->size() != 12) return core::make_error(core::ErrorCode::kInternal, "state db: corrupt tx lookup row");
+    return std::optional<TxLocation>(TxLocation{core::load_be<std::uint64_t>(v->data()), core::load_be<std::uint32_t>(v->data() + 8)});
+  }
+  // Blocks not yet in TxLookup (tables.hpp, deferred indices): their BlockIndexKeys rows, newest first.
+  for (std::uint64_t b = head_ ? *head_ + 1 : 0; b > index_from_; --b) {
+    IGRA_TRY(auto row, txn_.get(t::kBlockIndexKeys, t::block_key(b - 1)));
+    if (!row) continue;
+    IGRA_TRY(auto idx, parse_block_index(*row));
+    for (std::size_t i = 0; i < idx.txs.size(); ++i)
+      if (idx.txs[i].size() == 32 && std::equal(idx.txs[i].begin(), idx.txs[i].end(), tx_hash.begin()))
+        return std::optional<TxLocation>(TxLocation{b - 1, static_cast<std::uint32_t>(i)});
+  }
+  return std::optional<TxLocation>();
+}
+
+// Blocks in [from, to] whose logs have `key` as emitter (address) or topic: the log index below index_from,
+// then the BlockIndexKeys rows of the newer blocks.
+core::Result<std::vector<std::uint64_t>> StateView::log_blocks(bool address, ByteView key, std::uint64_t from,
+                                                               std::uint64_t to) {
+  std::vector<std::uint64_t> out;
+  if (from > to) return out;
+  if (from < index_from_) {
+    IGRA_TRY(out, index_blocks(txn_, address ? t::kLogAddressIndex : t::kLogTopicIndex, key, from,
+                               std::min(to, index_from_ - 1)));
+  }
+  if (!head_) return out;
+  const std::uint64_t last = std::min(to, *head_);
+  for (std::uint64_t b = std::max(from, index_from_); b <= last; ++b) {
+    IGRA_TRY(auto row, txn_.get(t::kBlockIndexKeys, t::block_key(b)));
+    if (!row) continue;
+    IGRA_TRY(auto idx, parse_block_index(*row));
+    for (auto k : address ? idx.addresses : idx.topics)
+      if (k.size() == key.size() && std::equal(k.begin(), k.end(), key.begin())) {
+        out.push_back(b);
+        break;
+      }
+  }
+  return out;
 }
 
 core::Result<std::vector<std::uint64_t>> StateView::log_blocks_by_address(const Address20& addr, std::uint64_t from, std::uint64_t to) {
-  return index_blocks(txn_, t::kLogAddressIndex, addr.view(), from, to);
+  return log_blocks(true, addr.view(), from, to);
 }
 core::Result<std::vector<std::uint64_t>> StateView::log_blocks_by_topic(const Hash32& topic, std::uint64_t from, std::uint64_t to) {
-  return index_blocks(txn_, t::kLogTopicIndex, topic.view(), from, to);
+  return log_blocks(false, topic.view(), from, to);
 }
 
 core::Result<std::vector<std::pair<Hash32, std::string>>> StateView::dropped_txs(std::uint64_t block) {

@@ -120,8 +120,12 @@ class StateView {
  private:
   friend class StateDb;
   core::Result<void> check_block(std::uint64_t block);
+  core::Result<core::Bytes> historical(bool account, core::ByteView key, std::uint64_t block);
+  core::Result<std::vector<std::uint64_t>> log_blocks(bool address, core::ByteView key, std::uint64_t from,
+                                                      std::uint64_t to);
   Txn txn_;
   std::optional<std::uint64_t> head_;
+  std::uint64_t index_from_ = 0;  // blocks below are in the deferred indices (tables.hpp)
 };
 
 // Where the time of the last apply_block went (for benchmarks and metrics).
@@ -147,6 +151,10 @@ struct StateDbTuning {
   // Also flush once this many keys were edited since the last flush: bounds the memory of the cache and
   // the size of the flushing transaction (LMDB caps the pages one write transaction may dirty).
   std::size_t trie_flush_max_keys = 100'000;
+  // The history, transaction and log indices are written every index_flush_interval blocks, in sorted
+  // order (tables.hpp, "Deferred indices"); readers look at the changesets of the newer blocks. 1 indexes
+  // every block; at most 256 (each historical read may look at that many changesets).
+  std::uint64_t index_flush_interval = 16;
 };
 
 class StateDb {

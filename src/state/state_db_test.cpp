@@ -112,14 +112,25 @@ TEST(StateDb, AccountEncodingRoundTrip) {
 // proofs and unwinds then also run against rows that lag behind the head).
 struct RandomParams {
   std::uint64_t flush_interval;
+  std::uint64_t index_interval;
   int steps;
 };
 class StateDbRandom : public ::testing::TestWithParam<RandomParams> {};
+
+// Block rows of the randomized test: two transactions and one log emitter and topic, all derived from the
+// block's hash (so a re-applied block has the same ones).
+BlockData with_index_keys(BlockData d) {
+  d.tx_hashes = {keccak256(tables::concat({d.hash.view(), Bytes{0}})), keccak256(tables::concat({d.hash.view(), Bytes{1}}))};
+  d.log_addresses = {pool_address(d.hash[0] % 5)};
+  d.log_topics = {pool_slot(d.hash[1] % 3)};
+  return d;
+}
 
 TEST_P(StateDbRandom, BlocksUnwindsReappliesHistoricalReadsAndProofs) {
   TempDir dir("random");
   StateDbTuning tuning;
   tuning.trie_flush_interval = GetParam().flush_interval;
+  tuning.index_flush_interval = GetParam().index_interval;
   const int steps = GetParam().steps;
   auto db_r = StateDb::open(fast_options(dir.path), tuning);
   ASSERT_TRUE(db_r.ok()) << db_r.error().message;
@@ -128,12 +139,16 @@ TEST_P(StateDbRandom, BlocksUnwindsReappliesHistoricalReadsAndProofs) {
   std::vector<ModelState> snapshots;  // snapshots[n] = model after block n
   int unwinds = 0, proofs = 0, reads = 0, reapplied = 0, blocks_applied = 0;
   std::vector<std::pair<BlockData, Hash32>> applied;  // applied[n]: block n as applied, with its root
+  std::vector<Hash32> unwound_txs;                    // transactions of unwound blocks (the newest 64)
   for (int step = 0; step < steps; ++step) {
     if (!snapshots.empty() && rng() % 12 == 0 && snapshots.size() > 1) {
       const std::uint64_t depth = std::min<std::uint64_t>(1 + rng() % 64, snapshots.size() - 1);
       const std::uint64_t target = snapshots.size() - 1 - depth;
       auto r = db.unwind_to(target);
       ASSERT_TRUE(r.ok()) << r.error().message;
+      for (std::uint64_t n = target + 1; n < applied.size(); ++n)
+        unwound_txs.insert(unwound_txs.end(), applied[n].first.tx_hashes.begin(), applied[n].first.tx_hashes.end());
+      if (unwound_txs.size() > 64) unwound_txs.erase(unwound_txs.begin(), unwound_txs.end() - 64);
       snapshots.resize(target + 1);
       ++unwinds;
       if (rng() % 2 == 0) {
@@ -152,7 +167,7 @@ TEST_P(StateDbRandom, BlocksUnwindsReappliesHistoricalReadsAndProofs) {
       applied.resize(snapshots.size());
     } else {
       const std::uint64_t n = snapshots.size();
-      const BlockData d = block_data(n, rng());
+      const BlockData d = with_index_keys(block_data(n, rng()));
       const BlockChanges ch = random_block(seed_of(d.hash));
       ModelState m = snapshots.empty() ? ModelState{} : snapshots.back();
       m.apply(ch);
@@ -192,6 +207,36 @@ TEST_P(StateDbRandom, BlocksUnwindsReappliesHistoricalReadsAndProofs) {
       EXPECT_EQ(*sv, m.slot(a, s)) << "block " << b << " step " << step;
       ++reads;
     }
+    // Transaction and log lookups, served from the indices and from the not yet indexed newest blocks.
+    for (int i = 0; i < 2; ++i) {
+      const std::uint64_t b = rng() % (head + 1);
+      const std::uint32_t k = static_cast<std::uint32_t>(rng() % 2);
+      auto loc = v->tx_location(applied[b].first.tx_hashes[k]);
+      ASSERT_TRUE(loc.ok()) << loc.error().message;
+      ASSERT_TRUE(loc->has_value()) << "block " << b;
+      EXPECT_EQ((*loc)->block, b);
+      EXPECT_EQ((*loc)->index, k);
+    }
+    for (const auto& gone : unwound_txs) {
+      auto loc = v->tx_location(gone);
+      ASSERT_TRUE(loc.ok());
+      if (loc->has_value()) {  // only when the same block was re-applied
+        ASSERT_LT((*loc)->block, applied.size());
+        EXPECT_EQ(applied[(*loc)->block].first.tx_hashes[(*loc)->index], gone);
+      }
+    }
+    {
+      const std::uint64_t lo = rng() % (head + 1), hi = lo + rng() % (head + 2 - lo);
+      const Address20 a = pool_address(rng() % 5);
+      const Hash32 topic = pool_slot(rng() % 3);
+      std::vector<std::uint64_t> by_addr, by_topic;
+      for (std::uint64_t b = lo; b <= std::min(hi, head); ++b) {
+        if (applied[b].first.log_addresses[0] == a) by_addr.push_back(b);
+        if (applied[b].first.log_topics[0] == topic) by_topic.push_back(b);
+      }
+      EXPECT_EQ(*v->log_blocks_by_address(a, lo, hi), by_addr) << lo << ".." << hi;
+      EXPECT_EQ(*v->log_blocks_by_topic(topic, lo, hi), by_topic) << lo << ".." << hi;
+    }
     // A proof at a recent block, checked with the proof verifier against the stored root.
     if (step % 5 == 0) {
       const std::uint64_t back = std::min<std::uint64_t>(rng() % 80, head);
@@ -230,8 +275,12 @@ TEST_P(StateDbRandom, BlocksUnwindsReappliesHistoricalReadsAndProofs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(FlushInterval, StateDbRandom,
-                         ::testing::Values(RandomParams{16, 3000}, RandomParams{1, 1000}),
-                         [](const auto& info) { return "every_" + std::to_string(info.param.flush_interval); });
+                         ::testing::Values(RandomParams{16, 16, 3000}, RandomParams{1, 1, 1000},
+                                           RandomParams{7, 3, 1000}),
+                         [](const auto& info) {
+                           return "trie_every_" + std::to_string(info.param.flush_interval) + "_index_every_" +
+                                  std::to_string(info.param.index_interval);
+                         });
 
 // The trie rows after many blocks and unwinds are exactly those of a from-scratch build of the current
 // state (no stale or missing rows), for the state trie and every storage trie.

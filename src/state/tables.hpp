@@ -70,10 +70,19 @@ inline constexpr std::string_view kAccountChangeSet = "AccountChangeSet";
 //   value word before block N (empty: zero)
 inline constexpr std::string_view kStorageChangeSet = "StorageChangeSet";
 
+// Deferred indices. AccountHistory, StorageHistory, TxLookup, LogAddressIndex and LogTopicIndex hold the
+// entries of the blocks below Meta "index_from" (F). They are written in batches, every
+// StateDbTuning::index_flush_interval blocks, in sorted key order (random inserts block by block dirty a page
+// per key and dominated the commit); the blocks F..head are described by their AccountChangeSet,
+// StorageChangeSet and BlockIndexKeys rows, which readers consult directly (at most the interval's number of
+// point reads). Everything in a batch is derived from rows committed with the blocks themselves, so a crash
+// between batches loses nothing. An absent "index_from" means every stored block is indexed.
+
 // AccountHistory: index of the blocks that changed an account.
 //   key   addr (20) ++ u64be(N)
 //   value empty
-// Value after block N = AccountChangeSet[B ++ addr] for the first B > N in this index, else PlainAccount.
+// Value after block N = AccountChangeSet[B ++ addr] for the first block B > N that changed the account (from
+// this index below F, else from the changesets of F..head), else PlainAccount.
 inline constexpr std::string_view kAccountHistory = "AccountHistory";
 
 // StorageHistory: index of the blocks that changed a slot.
@@ -166,6 +175,7 @@ inline constexpr std::string_view kDroppedTx = "DroppedTx";
 //   key   "derivation_cursor" value the derivation pipeline's resume point after the head block
 //                             (opaque; its previous value is kept per block in CursorHistory)
 //   key   "schema"            value u32be(kSchemaVersion)
+//   key   "index_from"        value u64be(F): the deferred indices (above) hold the blocks below F
 //   key   "trie_block"        value u64be(T): AccountTrie and StorageTrie hold the tries of the state after
 //                             block T <= head. The writer keeps the tries of blocks T+1..head in memory and
 //                             recomputes them from the changesets of those blocks after a restart; readers
@@ -175,8 +185,10 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaCursor = "derivation_cursor";
 inline constexpr std::string_view kMetaSchema = "schema";
 inline constexpr std::string_view kMetaTrieBlock = "trie_block";
+inline constexpr std::string_view kMetaIndexFrom = "index_from";
 
-// BlockIndexKeys: what block N added to TxLookup and the log indices, so an unwind can remove it.
+// BlockIndexKeys: what block N adds to TxLookup and the log indices: the source of the deferred index batch,
+// what readers scan for blocks F..head, and what an unwind removes.
 //   key   u64be(N)
 //   value RLP([[tx hash...], [log address...], [log topic...]])
 inline constexpr std::string_view kBlockIndexKeys = "BlockIndexKeys";
