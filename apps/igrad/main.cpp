@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <optional>
 #include <csignal>
 #include <sys/stat.h>
@@ -188,7 +190,10 @@ int main(int argc, char** argv) {
       "dev",
       "development chain: an embedded Kaspa simnet (real time) and a node on the devnet (chain id 38830) whose\n"
       "genesis funds the ten accounts of the mnemonic 'test test ... junk' (as Hardhat and Anvil)");
-  dev->add_option("--datadir", dev_datadir, "data directory (default: a new temporary directory)");
+  dev->add_option("--datadir", dev_datadir,
+                  "data directory (default: a new temporary directory, deleted on exit); an existing dev datadir is "
+                  "resumed: its Kaspa blocks are replayed from DIR/simnet/blocks.journal and the L2 chain continues")
+      ->option_text("DIR");
   dev->add_option("--bps", dev_bps, "Kaspa blocks per second of the embedded simnet")->capture_default_str();
   std::string dev_metrics;
   dev->add_option("--metrics-addr", dev_metrics,
@@ -297,11 +302,16 @@ int main(int argc, char** argv) {
       return 1;
     }
     datadir = tmpl;
-  } else if (std::filesystem::exists(std::filesystem::path(datadir) / "chaindata")) {
+  }
+  // The embedded simnet's blocks are journaled in the datadir, so a dev chain can be stopped and resumed: the
+  // journal is replayed into a fresh simnet, and the node continues from its committed L2 head.
+  const std::string journal_path = (std::filesystem::path(datadir) / "simnet" / "blocks.journal").string();
+  const bool resuming = std::filesystem::exists(std::filesystem::path(datadir) / "chaindata");
+  if (resuming && !std::filesystem::exists(journal_path)) {
     std::fprintf(stderr,
-                 "igrad dev: %s already holds a chain; the embedded simnet starts a new Kaspa history on every "
-                 "run, so a dev chain cannot be resumed. Give a new --datadir, or serve the old chain read-only with "
-                 "`igrad serve --network devnet --datadir %s`.\n",
+                 "igrad dev: %s holds a chain but no simnet journal (it was made by an older igrad, whose embedded "
+                 "Kaspa history was not kept), so it cannot be resumed. Give a new --datadir, or serve the old chain "
+                 "read-only with `igrad serve --network devnet --datadir %s`.\n",
                  datadir.c_str(), datadir.c_str());
     return 1;
   }
@@ -328,6 +338,14 @@ int main(int argc, char** argv) {
   miner.script_public_key = igra::kaspa::p2pk_script(*relayer_pub);
   scfg.simnet.miners.push_back(miner);
   simnet::SimnetNode l1(scfg);
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto replayed = l1.attach_journal(journal_path);
+    if (!replayed) return fail("dev", replayed.error());
+    if (*replayed > 0)
+      spdlog::info("resumed the dev chain of {}: {} Kaspa blocks replayed from the simnet journal in {:.1f} s", datadir,
+                   *replayed, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
   simnet::RpcServerOptions so;
   const auto colon = dev_l1_listen.rfind(':');
   so.bind_address = dev_l1_listen.substr(0, colon);
@@ -414,7 +432,7 @@ int main(int argc, char** argv) {
   node->reset();
   if (temporary_datadir) {
     std::error_code ec;
-    std::filesystem::remove_all(datadir, ec);  // the dev chain cannot be resumed (see the refusal above)
+    std::filesystem::remove_all(datadir, ec);  // no --datadir: nothing to resume later
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "simnet/simnet_node.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/hex.hpp"
 #include "kaspa/header.hpp"
@@ -126,7 +127,29 @@ void SimnetNode::on_chain_changed_locked(const ChainChange& change) {
   sink_->notify_sink_blue_score_changed(c.dag().blue_score(c.sink()));
 }
 
+core::Result<std::size_t> SimnetNode::attach_journal(const std::string& path) {
+  std::vector<Block> blocks;
+  IGRA_TRY(auto journal, BlockJournal::open(path, &blocks));
+  const std::size_t n = blocks.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    auto r = simnet_->submit_block(std::move(blocks[i]));
+    if (!r.ok())
+      return core::make_error("simnet journal " + path + ": block " + std::to_string(i + 1) + " of " +
+                              std::to_string(n) + " does not replay: " + r.error().message);
+  }
+  simnet_->with_consensus([&](Consensus&) { journal_ = std::move(journal); });
+  return n;
+}
+
 void SimnetNode::on_block_added_locked(BlockId id) {
+  if (journal_ && !journal_failed_) {
+    if (const auto& block = consensus_->dag().node(id).block; block) {
+      if (auto r = journal_->append(*block); !r.ok()) {
+        journal_failed_ = true;  // reported once; the simnet keeps running in memory
+        std::fprintf(stderr, "simnet: %s (no further blocks are journaled)\n", r.error().message.c_str());
+      }
+    }
+  }
   // As kaspad does, a block's transactions leave the mempool when the block is added (not only once a chain block
   // accepts them), together with pool transactions that double-spend them; otherwise the next template would
   // pick the same transactions again and the block would go out nearly empty. A block that a reorg later drops

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "kaspa/address.hpp"
+#include "simnet/block_journal.hpp"
 #include "simnet/mempool.hpp"
 #include "simnet/rpc_backend.hpp"
 #include "simnet/simnet.hpp"
@@ -70,6 +71,11 @@ class SimnetNode final : public RpcBackend {
   core::Result<std::vector<BlockHash>> release_withheld() { return simnet_->release_withheld(); }
   std::size_t withheld_count() const { return simnet_->withheld_count(); }
   // The selected-parent chain, genesis first.
+  // Persistence (block_journal.hpp): replays the blocks of the journal at `path` (created if missing) into
+  // this simnet through the normal validation, then appends every block added from now on. Call before start()
+  // and before serving RPC. Returns the number of blocks replayed.
+  core::Result<std::size_t> attach_journal(const std::string& path);
+
   std::vector<BlockHash> selected_chain();
   std::size_t mempool_size();
   SimnetNodeStats stats();
@@ -116,6 +122,8 @@ class SimnetNode final : public RpcBackend {
   Mempool mempool_;                 // guarded by the simnet's lock
   std::unique_ptr<Simnet> simnet_;
   Consensus* consensus_ = nullptr;  // owned by simnet_; used only under its lock
+  std::unique_ptr<BlockJournal> journal_;  // guarded by the simnet's lock
+  bool journal_failed_ = false;
   std::mutex sink_mu_;              // taken after the simnet lock, never before it
   RpcNotificationSink* sink_ = nullptr;
 };
