@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "core/keccak.hpp"
 #include "core/rlp.hpp"
@@ -246,6 +247,7 @@ void IncrementalTrie::touch(Node& n, const std::uint8_t* path, std::size_t len) 
 
 core::Result<void> IncrementalTrie::put(ByteView key, ByteView value) {
   IGRA_TRY_VOID(ensure_root());
+  ++edits_since_hash_;
   const Nibbles k = to_nibbles(key);
   if (value.empty()) {
     IGRA_TRY(bool changed, remove(root_, k, 0));
@@ -449,8 +451,28 @@ NodeRef IncrementalTrie::hash_node(Node& n) {
 core::Result<core::Hash32> IncrementalTrie::root_hash() {
   IGRA_TRY_VOID(ensure_root());
   if (!root_) return kEmptyTrieRoot;
+  if (edits_since_hash_ >= kParallelHashEdits && !root_->hashed) hash_in_parallel();
+  edits_since_hash_ = 0;
   hash_node(*root_);
   return root_hash_of(root_->rlp);
+}
+
+// Hashes the dirty subtrees below the top branch on two threads (they share no node), leaving the top
+// levels to hash_node. The second thread takes every other dirty child, which balances the work for random
+// (hashed) keys.
+void IncrementalTrie::hash_in_parallel() {
+  Node* top = root_.get();
+  while (top->kind == Node::Kind::kExtension && top->children[0] && !top->children[0]->hashed) top = top->children[0].get();
+  if (top->kind != Node::Kind::kBranch) return;
+  std::vector<Node*> dirty;
+  for (auto& c : top->children)
+    if (c && !c->hashed) dirty.push_back(c.get());
+  if (dirty.size() < 2) return;
+  std::thread helper([&dirty] {
+    for (std::size_t i = 1; i < dirty.size(); i += 2) hash_node(*dirty[i]);
+  });
+  for (std::size_t i = 0; i < dirty.size(); i += 2) hash_node(*dirty[i]);
+  helper.join();
 }
 
 void IncrementalTrie::collect(Node& n, Nibbles& path, TrieWrites& out) {

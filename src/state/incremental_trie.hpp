@@ -71,7 +71,8 @@ class IncrementalTrie {
                             core::ByteView value);
   core::Result<bool> remove(std::unique_ptr<Node>& slot, const std::vector<std::uint8_t>& key, std::size_t depth);
   core::Result<void> normalize_branch(std::unique_ptr<Node>& slot, std::vector<std::uint8_t> path);
-  NodeRef hash_node(Node& n);
+  static NodeRef hash_node(Node& n);
+  void hash_in_parallel();
   void collect(Node& n, std::vector<std::uint8_t>& path, TrieWrites& out);
 
   NodeStore* store_ = nullptr;
@@ -79,6 +80,9 @@ class IncrementalTrie {
   bool root_loaded_ = false;
   bool wiped_ = false;
   std::vector<core::Bytes> deleted_;
+  // Root hashes after at least this many edits hash the top branch's dirty subtrees on two threads.
+  static constexpr std::size_t kParallelHashEdits = 512;
+  std::size_t edits_since_hash_ = 0;
 };
 
 // Decodes a stored node (for proof verification and tools). Children are returned as their references.
