@@ -252,11 +252,19 @@ int main(int argc, char** argv) {
       relayer = std::make_unique<igra::relayer::Relayer>(ro, *relayer_client);
       spdlog::info("relayer: L1 fees paid from {}", relayer->l1_address());
     }
-    auto rpc = igrad::RpcStack::create(**node, run_rpc, relayer.get());
+    std::unique_ptr<igra::relayer::RelayQueue> queue;
+    if (relayer) {
+      auto q = igrad::open_relay_queue(run_datadir, *relayer, **node);
+      if (!q) return fail("run", q.error());
+      queue = std::move(*q);
+    }
+    auto rpc = igrad::RpcStack::create(**node, run_rpc, relayer.get(), true, queue.get());
     if (!rpc) return fail("run", rpc.error());
     if (auto r = (*node)->start(); !r) return fail("run", r.error());
     if (auto r = (*rpc)->start(); !r) return fail("run", r.error());
-    ig::MetricsServer metrics([n = node->get()] { return n->metrics_text(); });
+    ig::MetricsServer metrics([n = node->get(), r = relayer.get(), q = queue.get()] {
+      return n->metrics_text() + (r && q ? igra::relayer::relayer_metrics_text(*r, *q) : std::string());
+    });
     if (!run_metrics.empty()) {
       if (auto r = metrics.start(run_metrics); !r) return fail("run", r.error());
       spdlog::info("metrics at http://{}/metrics", metrics.address());
@@ -264,6 +272,7 @@ int main(int argc, char** argv) {
     wait_for_signal();
     metrics.stop();
     (*rpc)->stop();
+    if (queue) queue->stop();
     (*node)->stop();
     if (relayer_client) relayer_client->shutdown();
     return 0;
@@ -372,7 +381,9 @@ int main(int argc, char** argv) {
   ro.coinbase_maturity = kDevCoinbaseMaturity;
   ro.toccata_daa_score = net->first.toccata_daa_score;
   igra::relayer::Relayer relayer(ro, relayer_client);
-  auto rpc = igrad::RpcStack::create(**node, dev_rpc, &relayer);
+  auto queue = igrad::open_relay_queue(datadir, relayer, **node);
+  if (!queue) return fail("dev", queue.error());
+  auto rpc = igrad::RpcStack::create(**node, dev_rpc, &relayer, true, queue->get());
   if (!rpc) return fail("dev", rpc.error());
   // Development control: igra_devReorg(depth) flips Kaspa's selected chain `depth` blocks below the sink on
   // the embedded simnet (the L2 blocks anchored there are unwound and re-derived), for testing reorg handling.
@@ -390,7 +401,9 @@ int main(int argc, char** argv) {
   });
   if (auto r = (*node)->start(); !r) return fail("dev", r.error());
   if (auto r = (*rpc)->start(); !r) return fail("dev", r.error());
-  ig::MetricsServer metrics([n = node->get()] { return n->metrics_text(); });
+  ig::MetricsServer metrics([n = node->get(), &relayer, q = queue->get()] {
+    return n->metrics_text() + igra::relayer::relayer_metrics_text(relayer, *q);
+  });
   if (!dev_metrics.empty()) {
     if (auto r = metrics.start(dev_metrics); !r) return fail("dev", r.error());
   }
@@ -425,6 +438,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   wait_for_signal();
   (*rpc)->stop();
+  (*queue)->stop();
   (*node)->stop();
   relayer_client.shutdown();
   l1.stop();

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "igra/node.hpp"
+#include "core/keccak.hpp"
+#include "relayer/relay_queue.hpp"
 #include "relayer/relayer.hpp"
 #include "rpc/eth_api.hpp"
 #include "rpc/json_rpc.hpp"
@@ -48,13 +50,32 @@ inline void add_rpc_options(CLI::App& app, RpcFlags& f, const std::string& defau
   app.add_option("--rpc-threads", f.threads, "JSON-RPC worker threads")->capture_default_str();
 }
 
+// The relayer's persistent queue in DATADIR/relayer, caught up with the L2 chain (items executed while the
+// process was down) and its worker started.
+inline igra::core::Result<std::unique_ptr<igra::relayer::RelayQueue>> open_relay_queue(
+    const std::string& datadir, igra::relayer::Relayer& relayer, igra::igra::Node& node) {
+  igra::relayer::RelayQueueOptions qo;
+  qo.path = datadir + "/relayer";
+  IGRA_TRY(auto q, igra::relayer::RelayQueue::open(qo, relayer));
+  q->reconcile([&node](const igra::core::Hash32& h) -> std::optional<std::uint64_t> {
+    auto v = node.db().view();
+    if (!v) return std::nullopt;
+    auto loc = v->tx_location(h);
+    if (!loc || !*loc) return std::nullopt;
+    return (*loc)->block;
+  });
+  q->start();
+  return q;
+}
+
 // The RPC stack of a running node.
 class RpcStack {
  public:
   // `following_l1`: the node derives from kaspad (eth_syncing and `finalized` read its progress); false for
   // `igrad serve`, which only reads the data directory.
   static igra::core::Result<std::unique_ptr<RpcStack>> create(igra::igra::Node& node, const RpcFlags& f,
-                                                              igra::relayer::Relayer* relayer, bool following_l1 = true) {
+                                                              igra::relayer::Relayer* relayer, bool following_l1 = true,
+                                                              igra::relayer::RelayQueue* queue = nullptr) {
     auto s = std::unique_ptr<RpcStack>(new RpcStack());
     igra::rpc::DispatchLimits limits;
     limits.max_batch = f.max_batch;
@@ -62,7 +83,14 @@ class RpcStack {
     s->dispatcher_ = std::make_unique<igra::rpc::Dispatcher>(limits);
     igra::rpc::NodeHooks hooks;
     if (following_l1) hooks.stats = [&node] { return node.stats(); };
-    if (relayer) {
+    if (queue) {
+      // Recorded in the relayer's queue first (nothing is lost on a restart), then sent in order.
+      hooks.submit = [queue](igra::core::ByteView raw) -> igra::core::Result<igra::core::Hash32> {
+        auto item = queue->submit(raw, igra::core::keccak256(raw));
+        if (!item) return item.error();
+        return item->l1_txid;
+      };
+    } else if (relayer) {
       hooks.submit = [relayer](igra::core::ByteView raw) -> igra::core::Result<igra::core::Hash32> {
         auto id = relayer->submit(raw);
         if (!id) return id.error();
@@ -75,8 +103,21 @@ class RpcStack {
     s->api_ = std::make_unique<igra::rpc::EthApi>(node.db(), node.params(), hooks, api);
     s->api_->register_methods(*s->dispatcher_);
     auto* api_ptr = s->api_.get();
-    node.set_listeners([api_ptr](const igra::igra::CommittedBlock& b) { api_ptr->on_commit(b); },
-                       [api_ptr](std::uint64_t h) { api_ptr->on_unwind(h); });
+    node.set_listeners(
+        [api_ptr, queue](const igra::igra::CommittedBlock& b) {
+          api_ptr->on_commit(b);
+          if (queue && b.result) {
+            std::vector<igra::core::Hash32> executed;
+            std::vector<std::pair<igra::core::Hash32, std::string>> dropped;
+            for (const auto& t : b.result->included) executed.push_back(t.hash);
+            for (const auto& d : b.result->dropped) dropped.emplace_back(d.hash, d.reason);
+            queue->on_block(b.number, executed, dropped);
+          }
+        },
+        [api_ptr, queue](std::uint64_t h) {
+          api_ptr->on_unwind(h);
+          if (queue) queue->on_unwind(h);
+        });
     if (f.http_addr != "off" && !f.http_addr.empty()) {
       igra::rpc::ServerOptions so;
       const auto colon = f.http_addr.rfind(':');

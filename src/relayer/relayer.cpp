@@ -59,7 +59,38 @@ core::Result<kaspa::TransactionId> Relayer::submit(core::ByteView raw_l2_tx) {
   return r;
 }
 
-core::Result<kaspa::TransactionId> Relayer::submit_locked(core::ByteView raw_l2_tx) {
+core::Result<Relayer::Prepared> Relayer::prepare(core::ByteView raw_l2_tx) {
+  std::lock_guard lock(mu_);
+  return prepare_locked(raw_l2_tx);
+}
+
+Relayer::SendOutcome Relayer::send(const Prepared& prepared) {
+  std::lock_guard lock(mu_);
+  return send_locked(prepared);
+}
+
+void Relayer::abandon(const Prepared& prepared) {
+  std::lock_guard lock(mu_);
+  wallet_.release(prepared.coin);
+}
+
+Relayer::SendOutcome Relayer::resend(const kaspa::Transaction& tx) {
+  std::lock_guard lock(mu_);
+  auto submitted = client_->submit_transaction(tx, /*allow_orphan=*/false, options_.rpc_timeout);
+  if (submitted.ok()) {
+    ++stats_.resent;
+    return {SendResult::kAccepted, ""};
+  }
+  const core::Error& e = submitted.error();
+  if (kaspa::rpc::is_timeout(e) || kaspa::rpc::is_disconnected(e)) return {SendResult::kUnknown, e.message};
+  const std::string msg = kaspa::rpc::rpc_error_message(e);
+  if (kaspa::rpc::is_rpc_error(e) && (msg.find("already in the mempool") != std::string::npos ||
+                                      msg.find("already exists") != std::string::npos || coin_problem(msg)))
+    return {SendResult::kKnown, msg};
+  return {SendResult::kRejected, msg};
+}
+
+core::Result<Relayer::Prepared> Relayer::prepare_locked(core::ByteView raw_l2_tx) {
   if (init_error_) return *init_error_;
   if (auto decoded = chain::decode_transaction(raw_l2_tx); !decoded.ok())
     return fail(core::ErrorCode::kInvalidArgument, "not a valid EIP-2718 transaction: " + decoded.error().message);
@@ -74,60 +105,79 @@ core::Result<kaspa::TransactionId> Relayer::submit_locked(core::ByteView raw_l2_
   IGRA_TRY(const std::uint64_t fee, relay_fee(spk_, payload, shape));
   const std::uint64_t min_amount = fee + options_.min_change_sompi;
 
+  std::optional<Coin> coin = wallet_.take(min_amount, /*allow_unconfirmed=*/false);
+  if (!coin) {
+    const auto now = std::chrono::steady_clock::now();
+    const bool stale = !refreshed_once_ ||
+                       now - last_refresh_ >= std::chrono::milliseconds(options_.refresh_interval_ms);
+    if (stale || !wallet_.has_coin(min_amount)) {
+      IGRA_TRY_VOID(refresh_locked());
+      coin = wallet_.take(min_amount, false);
+    }
+    if (!coin) coin = wallet_.take(min_amount, true);
+  }
+  if (!coin) return no_coins_error_locked(min_amount);
+  const std::uint8_t payload_type = payload[0];
+  auto built = build_l1_transaction(*coin, options_.funding_key, spk_, std::move(payload), options_.txid_prefix, shape,
+                                    options_.min_change_sompi);
+  if (!built.ok()) {
+    wallet_.release(*coin);
+    return std::move(built).error();
+  }
+  Prepared p;
+  p.change = Coin{kaspa::Outpoint{built->id, 0}, kaspa::UtxoEntry{built->tx.outputs[0].value, spk_, 0, false, std::nullopt}};
+  p.built = std::move(*built);
+  p.coin = *coin;
+  p.payload_type = payload_type;
+  return p;
+}
+
+Relayer::SendOutcome Relayer::send_locked(const Prepared& p) {
+  auto submitted = client_->submit_transaction(p.built.tx, /*allow_orphan=*/false, options_.rpc_timeout);
+  if (submitted.ok()) {
+    if (*submitted != p.built.id)
+      spdlog::warn("relayer: kaspad reported id {} for L1 tx {}", core::to_hex(*submitted), core::to_hex(p.built.id));
+    wallet_.spent(p.coin, p.change);
+    ++stats_.submitted;
+    stats_.fees_sompi += p.built.fee;
+    if (p.payload_type == kPayloadL2TxZipped) ++stats_.zipped;
+    spdlog::debug("relayer: submitted L1 tx {} (v{}, payload 0x{:02x}, fee {} sompi, coin {})",
+                  core::to_hex(p.built.id), p.built.tx.version, p.payload_type, p.built.fee,
+                  outpoint_str(p.coin.outpoint));
+    return {SendResult::kAccepted, ""};
+  }
+  const core::Error& e = submitted.error();
+  if (kaspa::rpc::is_timeout(e) || kaspa::rpc::is_disconnected(e)) {
+    // The node may have taken it: keep the coin spent (never risk a double spend) and offer the change.
+    wallet_.spent(p.coin, p.change);
+    return {SendResult::kUnknown, "submitting L1 tx " + core::to_hex(p.built.id) +
+                                      " (outcome unknown, coin kept reserved): " + e.message};
+  }
+  const std::string msg = kaspa::rpc::rpc_error_message(e);
+  if (kaspa::rpc::is_rpc_error(e) && coin_problem(msg)) {
+    wallet_.discard(p.coin);
+    refreshed_once_ = false;  // re-read the UTXO set before the next confirmed coin
+    return {SendResult::kCoinRefused, "kaspad refused coin " + outpoint_str(p.coin.outpoint) + ": " + msg};
+  }
+  wallet_.release(p.coin);
+  return {SendResult::kRejected, "kaspad rejected L1 tx " + core::to_hex(p.built.id) + ": " + msg};
+}
+
+core::Result<kaspa::TransactionId> Relayer::submit_locked(core::ByteView raw_l2_tx) {
   std::optional<core::Error> last_error;
   const int attempts = options_.max_attempts > 0 ? options_.max_attempts : 1;
   for (int attempt = 0; attempt < attempts; ++attempt) {
-    std::optional<Coin> coin = wallet_.take(min_amount, /*allow_unconfirmed=*/false);
-    if (!coin) {
-      const auto now = std::chrono::steady_clock::now();
-      const bool stale = !refreshed_once_ ||
-                         now - last_refresh_ >= std::chrono::milliseconds(options_.refresh_interval_ms);
-      if (stale || !wallet_.has_coin(min_amount)) {
-        IGRA_TRY_VOID(refresh_locked());
-        coin = wallet_.take(min_amount, false);
-      }
-      if (!coin) coin = wallet_.take(min_amount, true);
+    IGRA_TRY(Prepared p, prepare_locked(raw_l2_tx));
+    const SendOutcome o = send_locked(p);
+    switch (o.result) {
+      case SendResult::kAccepted: return p.built.id;
+      case SendResult::kCoinRefused:
+        last_error = fail(core::ErrorCode::kInvalidArgument, o.message);
+        continue;
+      case SendResult::kUnknown: return fail(core::ErrorCode::kIo, o.message);
+      case SendResult::kKnown:
+      case SendResult::kRejected: return fail(core::ErrorCode::kInvalidArgument, o.message);
     }
-    if (!coin) return no_coins_error_locked(min_amount);
-
-    auto built = build_l1_transaction(*coin, options_.funding_key, spk_, payload, options_.txid_prefix, shape,
-                                      options_.min_change_sompi);
-    if (!built.ok()) {
-      wallet_.release(*coin);
-      return std::move(built).error();
-    }
-    const Coin change{kaspa::Outpoint{built->id, 0},
-                      kaspa::UtxoEntry{built->tx.outputs[0].value, spk_, 0, false, std::nullopt}};
-    auto submitted = client_->submit_transaction(built->tx, /*allow_orphan=*/false, options_.rpc_timeout);
-    if (submitted.ok()) {
-      if (*submitted != built->id)
-        spdlog::warn("relayer: kaspad reported id {} for L1 tx {}", core::to_hex(*submitted), core::to_hex(built->id));
-      wallet_.spent(*coin, change);
-      ++stats_.submitted;
-      stats_.fees_sompi += built->fee;
-      if (payload[0] == kPayloadL2TxZipped) ++stats_.zipped;
-      spdlog::debug("relayer: submitted L1 tx {} (v{}, payload 0x{:02x}, {} bytes, fee {} sompi, coin {})",
-                    core::to_hex(built->id), built->tx.version, payload[0], payload.size(), built->fee,
-                    outpoint_str(coin->outpoint));
-      return built->id;
-    }
-    const core::Error& e = submitted.error();
-    if (kaspa::rpc::is_timeout(e) || kaspa::rpc::is_disconnected(e)) {
-      // The node may have taken it: keep the coin spent (never risk a double spend) and offer the change.
-      wallet_.spent(*coin, change);
-      return fail(core::ErrorCode::kIo, "submitting L1 tx " + core::to_hex(built->id) +
-                                            " (outcome unknown, coin kept reserved): " + e.message);
-    }
-    const std::string msg = kaspa::rpc::rpc_error_message(e);
-    if (kaspa::rpc::is_rpc_error(e) && coin_problem(msg)) {
-      wallet_.discard(*coin);
-      refreshed_once_ = false;  // re-read the UTXO set before the next confirmed coin
-      last_error = fail(core::ErrorCode::kInvalidArgument,
-                        "kaspad refused coin " + outpoint_str(coin->outpoint) + ": " + msg);
-      continue;
-    }
-    wallet_.release(*coin);
-    return fail(e.code, "kaspad rejected L1 tx " + core::to_hex(built->id) + ": " + msg);
   }
   return last_error ? *last_error : fail(core::ErrorCode::kInternal, "no attempt made");
 }

@@ -14,8 +14,8 @@
 // `refresh_interval_ms` while only unconfirmed change is left, so that matured coins are picked up and spending
 // chains do not grow without need). Errors are values with messages starting "relayer: ".
 //
-// Not done here (yet): tracking acceptance on the selected-parent chain, resubmission after a drop or reorg, and a
-// persisted queue (architecture.md lists them for the relayer; the integrator gets the L1 id back to track).
+// Tracking to L2 execution, resubmission after a restart, eviction or reorg, and persistence are the job of
+// RelayQueue (relay_queue.hpp), built on prepare() / send() / resend().
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -59,6 +59,7 @@ struct RelayerStats {
   std::uint64_t failed = 0;          // submit() calls that returned an error
   std::uint64_t fees_sompi = 0;      // fees of the submitted transactions
   std::uint64_t zipped = 0;          // of them with a 0x95 payload
+  std::uint64_t resent = 0;          // resend() calls that kaspad accepted
   WalletCounts wallet;
 };
 
@@ -79,6 +80,33 @@ class Relayer {
   // that is the caller's job against its head state).
   core::Result<kaspa::TransactionId> submit(core::ByteView raw_l2_tx);
 
+  // The same in steps, for the persistent queue (relay_queue.hpp), which records the signed L1 transaction
+  // before it is handed to kaspad: prepare() builds, mines and signs it spending a reserved coin; send() submits
+  // it and settles the coin (spent, refused or released); abandon() releases the coin of a prepared transaction
+  // that will not be sent; resend() submits an already sent transaction again (after a restart, a reorg or a
+  // mempool eviction) without touching the wallet.
+  struct Prepared {
+    BuiltTransaction built;
+    Coin coin;
+    Coin change;
+    std::uint8_t payload_type = 0;
+  };
+  enum class SendResult {
+    kAccepted,     // in kaspad's mempool now
+    kKnown,        // kaspad already has it (mempool) or its input is spent (accepted earlier, or a conflict)
+    kUnknown,      // timeout / disconnect: it may or may not have arrived
+    kCoinRefused,  // (send only) the coin is spent elsewhere, unknown or immature: prepare again
+    kRejected,     // refused for another reason (message)
+  };
+  struct SendOutcome {
+    SendResult result = SendResult::kRejected;
+    std::string message;
+  };
+  core::Result<Prepared> prepare(core::ByteView raw_l2_tx);
+  SendOutcome send(const Prepared& prepared);
+  void abandon(const Prepared& prepared);
+  SendOutcome resend(const kaspa::Transaction& tx);
+
   // Spendable coins (sompi) as the wallet sees them after re-reading the UTXO set: mature confirmed coins not
   // spent by own transactions, plus the change of own pending transactions.
   core::Result<std::uint64_t> balance();
@@ -87,6 +115,8 @@ class Relayer {
 
  private:
   core::Result<kaspa::TransactionId> submit_locked(core::ByteView raw_l2_tx);
+  core::Result<Prepared> prepare_locked(core::ByteView raw_l2_tx);
+  SendOutcome send_locked(const Prepared& prepared);
   core::Result<void> refresh_locked();
   core::Result<std::uint64_t> virtual_daa_locked();
   core::Error no_coins_error_locked(std::uint64_t min_amount) const;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -18,8 +19,11 @@
 #include "core/hex.hpp"
 #include "igra/network.hpp"
 #include "igra/payload.hpp"
+#include "core/keccak.hpp"
 #include "kaspa/rpc/client.hpp"
+#include "kaspa/tx_codec.hpp"
 #include "kaspa/tx_id.hpp"
+#include "relayer/relay_queue.hpp"
 #include "relayer/relayer.hpp"
 #include "simnet/rpc_server.hpp"
 #include "simnet/rpc_test_support.hpp"
@@ -41,6 +45,7 @@ struct L1View {
 };
 
 struct L1Setup {
+  std::string journal;  // non-empty: the simnet journals its blocks there (restart_l1_from_journal)
   bool toccata = false;
   bool pay_relayer = true;  // false: coinbases go to another key
   std::optional<std::uint64_t> toccata_daa_score;
@@ -61,10 +66,32 @@ class relayer_simnet : public ::testing::Test {
       cfg.mempool = simnet::MempoolConfig::toccata();
     }
     cfg.simnet.miners.push_back(simnet::MinerConfig{s.pay_relayer ? relayer_wallet_.spk : other.spk, {}, 1.0});
+    cfg_ = cfg;
+    setup_ = s;
     node_ = std::make_unique<simnet::SimnetNode>(cfg);
+    if (!s.journal.empty()) ASSERT_TRUE(node_->attach_journal(s.journal).ok());
     simnet::testing::serve_and_connect(*node_, server_, client_);
     if (HasFatalFailure()) return;
+    make_relayer();
+  }
 
+  // The L1 node goes away with its mempool and comes back from its block journal (igrad dev's restart).
+  void restart_l1_from_journal() {
+    relayer_.reset();
+    client_->shutdown();
+    server_->stop();
+    client_.reset();
+    server_.reset();
+    node_.reset();
+    node_ = std::make_unique<simnet::SimnetNode>(cfg_);
+    auto replayed = node_->attach_journal(setup_.journal);
+    ASSERT_TRUE(replayed.ok()) << replayed.error().message;
+    simnet::testing::serve_and_connect(*node_, server_, client_);
+    make_relayer();
+  }
+
+  void make_relayer() {
+    const L1Setup& s = setup_;
     RelayerOptions o;
     o.funding_key = relayer_wallet_.key;
     o.address_prefix = kaspa::Prefix::kSimnet;
@@ -161,6 +188,8 @@ class relayer_simnet : public ::testing::Test {
   }
 
   simnet::testing::Wallet relayer_wallet_;
+  simnet::SimnetNodeConfig cfg_;
+  L1Setup setup_;
   std::unique_ptr<simnet::SimnetNode> node_;
   std::unique_ptr<simnet::RpcServer> server_;
   std::unique_ptr<krpc::Client> client_;
@@ -363,6 +392,111 @@ TEST_F(relayer_simnet, AfterToccataActivationTransactionsAreV1OnTheIgraLane) {
   EXPECT_TRUE(igra::passes_lane_gate(t1, net, 20));
   EXPECT_FALSE(igra::passes_lane_gate(t0, net, 20));
   EXPECT_TRUE(igra::passes_lane_gate(t0, net, 5));
+}
+
+
+// The persistent queue (relay_queue.hpp) over the same simnet: every L2 transaction is recorded before it is
+// sent, sent in order without double-spending an input, tracked to L2 execution, and after the relayer and the
+// L1 node both restart (the L1 from its block journal, with an empty mempool) the very same signed L1
+// transactions are sent again - none is built twice - and get accepted.
+TEST_F(relayer_simnet, QueueSurvivesARestartAndALostMempoolAndTracksToExecution) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("igra-relay-queue-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  std::filesystem::create_directories(dir);
+  struct Cleanup {
+    std::filesystem::path p;
+    ~Cleanup() { std::filesystem::remove_all(p); }
+  } cleanup{dir};
+  L1Setup s;
+  s.journal = (dir / "simnet.journal").string();
+  start(s);
+  mine(kMaturity + 15);
+  std::uint64_t clock_ms = 1'000'000;
+  RelayQueueOptions qo;
+  qo.path = (dir / "queue").string();
+  qo.sync = false;
+  qo.resubmit_after_ms = 1'000;
+  qo.now_ms = [&clock_ms] { return clock_ms; };
+  auto q = RelayQueue::open(qo, *relayer_);
+  ASSERT_TRUE(q.ok()) << q.error().message;
+
+  std::vector<core::Hash32> hashes;
+  std::vector<kaspa::TransactionId> l1_ids;
+  std::set<kaspa::Outpoint> inputs;
+  for (std::uint64_t k = 0; k < 12; ++k) {
+    const core::Bytes raw = transfer(k / 3, k % 3);
+    const core::Hash32 h = core::keccak256(raw);
+    auto item = (*q)->submit(raw, h);
+    ASSERT_TRUE(item.ok()) << item.error().message;
+    EXPECT_EQ(item->state, ItemState::kSubmitted);
+    EXPECT_EQ(item->seq, k);
+    EXPECT_TRUE(has_prefix(item->l1_txid));
+    auto tx = kaspa::decode_transaction(item->l1_tx);
+    ASSERT_TRUE(tx.ok());
+    EXPECT_EQ(kaspa::transaction_id(*tx), item->l1_txid);
+    for (const auto& in : tx->inputs) EXPECT_TRUE(inputs.insert(in.previous_outpoint).second) << "input spent twice";
+    hashes.push_back(h);
+    l1_ids.push_back(item->l1_txid);
+  }
+  EXPECT_EQ(mempool().size(), 12u);
+  // The same L2 transaction again: the same item, nothing new on L1.
+  auto again = (*q)->submit(transfer(0, 0), hashes[0]);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->seq, 0u);
+  EXPECT_EQ(mempool().size(), 12u);
+  // Not a transaction: refused, nothing spent.
+  auto bad = (*q)->submit(core::Bytes{0x02, 0x01}, core::keccak256(core::Bytes{0x02, 0x01}));
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(mempool().size(), 12u);
+
+  // Both processes go down; the L1 comes back from its journal without the mempool.
+  q->reset();
+  restart_l1_from_journal();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_TRUE(mempool().empty());
+  q = RelayQueue::open(qo, *relayer_);
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  for (const auto& h : hashes) EXPECT_EQ((*q)->item(h)->state, ItemState::kSubmitted);
+  (*q)->step();  // not overdue yet
+  EXPECT_TRUE(mempool().empty());
+  clock_ms += 2'000;
+  (*q)->step();
+  const auto pool = mempool();
+  EXPECT_EQ(pool.size(), 12u);
+  for (const auto& id : l1_ids) EXPECT_TRUE(pool.count(id)) << "not the recorded L1 tx: " << core::to_hex(id);
+  EXPECT_EQ((*q)->stats().resends, 12u);
+  EXPECT_EQ((*q)->stats().rebuilds, 0u);
+  mine(3);
+  const L1View v = l1_view();
+  for (const auto& id : l1_ids) EXPECT_TRUE(v.accepted.count(id)) << core::to_hex(id);
+
+  // L2 events: executed, dropped, unwound, and caught up by reconcile.
+  (*q)->on_block(7, std::vector<core::Hash32>(hashes.begin(), hashes.begin() + 8), {{hashes[8], "nonce too low"}});
+  EXPECT_EQ((*q)->item(hashes[0])->state, ItemState::kExecuted);
+  EXPECT_EQ((*q)->item(hashes[0])->l2_block, 7u);
+  EXPECT_EQ((*q)->item(hashes[8])->state, ItemState::kDropped);
+  EXPECT_EQ((*q)->item(hashes[8])->note, "nonce too low");
+  RelayQueueStats st = (*q)->stats();
+  EXPECT_EQ(st.executed, 8u);
+  EXPECT_EQ(st.dropped, 1u);
+  EXPECT_EQ(st.submitted, 3u);
+  EXPECT_EQ(st.failed, 1u);
+  (*q)->on_unwind(6);
+  EXPECT_EQ((*q)->stats().submitted, 12u);
+  (*q)->reconcile([](const core::Hash32&) { return std::optional<std::uint64_t>(9); });
+  st = (*q)->stats();
+  EXPECT_EQ(st.executed, 12u);
+  EXPECT_EQ(st.submitted + st.queued, 0u);
+  q->reset();
+  q = RelayQueue::open(qo, *relayer_);
+  ASSERT_TRUE(q.ok());
+  st = (*q)->stats();
+  EXPECT_EQ(st.executed, 12u);
+  EXPECT_EQ(st.submitted + st.queued, 0u);
+  clock_ms += 60'000;
+  (*q)->step();
+  EXPECT_TRUE(mempool().empty());  // nothing executed is ever sent again
 }
 
 }  // namespace

@@ -149,7 +149,9 @@ core::Result<std::unique_ptr<Env>> Env::open(const EnvOptions& options) {
   env->options_ = options;
   int rc = mdb_env_create(&env->env_);
   if (rc != 0) return lmdb_error(rc, "env create");
-  mdb_env_set_maxdbs(env->env_, static_cast<MDB_dbi>(tables::kAllTables.size() + 4));
+  std::vector<std::string_view> names = options.tables;
+  if (names.empty()) names.assign(tables::kAllTables.begin(), tables::kAllTables.end());
+  mdb_env_set_maxdbs(env->env_, static_cast<MDB_dbi>(names.size() + 4));
   mdb_env_set_maxreaders(env->env_, options.max_readers);
   // A database that another run already grew keeps its size: take the larger of the two.
   std::size_t size = options.initial_map_size;
@@ -170,7 +172,7 @@ core::Result<std::unique_ptr<Env>> Env::open(const EnvOptions& options) {
   MDB_txn* txn = nullptr;
   rc = mdb_txn_begin(env->env_, nullptr, 0, &txn);
   if (rc != 0) return lmdb_error(rc, "begin (open tables)");
-  for (auto name : tables::kAllTables) {
+  for (auto name : names) {
     MDB_dbi d = 0;
     rc = mdb_dbi_open(txn, std::string(name).c_str(), MDB_CREATE, &d);
     if (rc != 0) {

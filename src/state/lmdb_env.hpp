@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
@@ -108,6 +109,9 @@ struct EnvOptions {
   // off a power loss (not a process crash) may lose the newest commits, never corrupt older ones.
   bool sync = true;
   unsigned max_readers = 256;
+  // The named tables to open (created if missing); empty: the state database's (tables.hpp kAllTables). The
+  // views must outlive the Env (string literals).
+  std::vector<std::string_view> tables;
 };
 
 class Env {

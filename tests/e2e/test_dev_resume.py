@@ -3,7 +3,8 @@ replayed from DIR/simnet/blocks.journal and the L2 chain continues from its comm
 
 Checked over real processes and JSON-RPC: after a SIGTERM and after a SIGKILL, a restarted `igrad dev` on the
 same datadir serves the same block hashes, receipts and balances as before, accepts the sender's next nonce,
-and keeps producing blocks; an unrelated directory holding a chain without a journal is refused.
+keeps producing blocks, and executes a transaction that was relayed just before the crash (the relayer's
+persistent queue sends it again when the crash lost it); an unrelated directory holding a chain without a journal is refused.
 """
 from __future__ import annotations
 
@@ -65,6 +66,12 @@ def test_dev_chain_resumes_after_sigterm_and_sigkill():
             head2 = second.block_number()
             hashes2 = snapshot(second, head2)
             assert int(second.result("eth_getBalance", [RECIPIENT, "latest"]), 16) == 12345 + 1000
+            # Relayed, then the process dies at once: the L1 transaction was in the embedded simnet's mempool
+            # (lost with the process) or in a block; either way the relayer's queue has it recorded.
+            nonce = int(second.result("eth_getTransactionCount", [address_of(key), "pending"]), 16)
+            tx3 = {"type": 2, "nonce": nonce, "gas": 21000, "to": RECIPIENT, "value": 7,
+                   "maxFeePerGas": 10 * 10**9, "maxPriorityFeePerGas": 10**9}
+            h3 = second.result("eth_sendRawTransaction", ["0x" + sign_tx(key, tx3).hex()])
         finally:
             # A crash: no shutdown path runs.
             second.proc.send_signal(signal.SIGKILL)
@@ -76,7 +83,12 @@ def test_dev_chain_resumes_after_sigterm_and_sigkill():
             assert snapshot(third, head2) == hashes2
             assert third.result("eth_getTransactionReceipt", [r2["transactionHash"]])["blockHash"] == r2["blockHash"]
             third.wait_block(head2 + 3)  # still deriving from the resumed simnet
-            assert int(third.result("eth_getBalance", [RECIPIENT, "latest"]), 16) == 12345 + 1000
+            # The transaction relayed just before the crash lands (sent again from the relayer's queue if the
+            # crash lost it), exactly once.
+            r3 = third.wait_receipt(h3, timeout=120)
+            assert r3["status"] == "0x1"
+            assert int(third.result("eth_getBalance", [RECIPIENT, "latest"]), 16) == 12345 + 1000 + 7
+            assert int(third.result("eth_getTransactionCount", [address_of(key), "latest"]), 16) == nonce + 1
         finally:
             third.stop()
 

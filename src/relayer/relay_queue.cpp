@@ -1,0 +1,459 @@
+#include "relayer/relay_queue.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string_view>
+
+#include "core/hex.hpp"
+#include "core/keccak.hpp"
+#include "core/rlp.hpp"
+#include "kaspa/tx_codec.hpp"
+#include "kaspa/tx_id.hpp"
+
+namespace igra::relayer {
+namespace {
+
+using core::Bytes;
+using core::ByteView;
+using core::Hash32;
+
+constexpr std::string_view kItems = "RelayItem";
+constexpr std::string_view kByHash = "RelayByHash";
+constexpr std::string_view kMeta = "RelayMeta";
+constexpr std::string_view kNext = "next";
+
+Bytes be64(std::uint64_t v) {
+  Bytes b;
+  core::put_be(b, v);
+  return b;
+}
+
+Bytes encode_item(const RelayItem& it) {
+  core::RlpEncoder e;
+  const auto l = e.begin_list();
+  e.add_bytes(it.raw);
+  e.add_uint(static_cast<std::uint64_t>(it.state));
+  e.add_bytes(it.l1_tx);
+  e.add_uint(it.sends);
+  e.add_uint(it.first_send_ms);
+  e.add_uint(it.last_send_ms);
+  e.add_uint(it.l2_block);
+  e.add_string(it.note);
+  e.end_list(l);
+  return std::move(e).finish();
+}
+
+core::Result<RelayItem> decode_item(std::uint64_t seq, ByteView raw) {
+  IGRA_TRY(auto r, core::RlpReader::of_encoded_list(raw));
+  RelayItem it;
+  it.seq = seq;
+  IGRA_TRY(auto tx, r.read_bytes());
+  it.raw.assign(tx.begin(), tx.end());
+  it.l2_hash = core::keccak256(it.raw);
+  IGRA_TRY(auto st, r.read_uint64());
+  if (st > 4) return core::make_error("relay queue: bad item state");
+  it.state = static_cast<ItemState>(st);
+  IGRA_TRY(auto l1, r.read_bytes());
+  it.l1_tx.assign(l1.begin(), l1.end());
+  if (!it.l1_tx.empty()) {
+    IGRA_TRY(auto t, kaspa::decode_transaction(it.l1_tx));
+    it.l1_txid = kaspa::transaction_id(t);
+  }
+  IGRA_TRY(auto sends, r.read_uint64());
+  it.sends = static_cast<std::uint32_t>(sends);
+  IGRA_TRY(it.first_send_ms, r.read_uint64());
+  IGRA_TRY(it.last_send_ms, r.read_uint64());
+  IGRA_TRY(it.l2_block, r.read_uint64());
+  IGRA_TRY(auto note, r.read_bytes());
+  it.note.assign(note.begin(), note.end());
+  return it;
+}
+
+}  // namespace
+
+const char* item_state_name(ItemState s) noexcept {
+  switch (s) {
+    case ItemState::kQueued: return "queued";
+    case ItemState::kSubmitted: return "submitted";
+    case ItemState::kExecuted: return "executed";
+    case ItemState::kDropped: return "dropped";
+    case ItemState::kFailed: return "failed";
+  }
+  return "?";
+}
+
+core::Result<std::unique_ptr<RelayQueue>> RelayQueue::open(RelayQueueOptions options, Relayer& relayer) {
+  std::unique_ptr<RelayQueue> q(new RelayQueue(std::move(options), relayer));
+  state::EnvOptions eo;
+  eo.path = q->options_.path;
+  eo.sync = q->options_.sync;
+  eo.initial_map_size = 64ull << 20;
+  eo.tables = {kItems, kByHash, kMeta};
+  IGRA_TRY(q->env_, state::Env::open(eo));
+  IGRA_TRY_VOID(q->load());
+  return q;
+}
+
+RelayQueue::~RelayQueue() { stop(); }
+
+std::uint64_t RelayQueue::now() const {
+  if (options_.now_ms) return options_.now_ms();
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+core::Result<void> RelayQueue::load() {
+  IGRA_TRY(auto txn, env_->begin_read());
+  IGRA_TRY(auto next, txn.get(kMeta, core::as_bytes(kNext)));
+  if (next && next->size() == 8) next_seq_ = core::load_be<std::uint64_t>(next->data());
+  IGRA_TRY(auto c, txn.cursor(kItems));
+  IGRA_TRY(auto e, c.first());
+  while (e) {
+    if (e->first.size() != 8) return core::make_error("relay queue: corrupt item key");
+    const std::uint64_t seq = core::load_be<std::uint64_t>(e->first.data());
+    IGRA_TRY(auto it, decode_item(seq, e->second));
+    if (it.done()) {
+      if (it.state != ItemState::kFailed) done_by_block_[it.l2_block].push_back(seq);
+    } else {
+      by_hash_[it.l2_hash] = seq;
+      open_.emplace(seq, std::move(it));
+    }
+    IGRA_TRY(e, c.next());
+  }
+  if (!open_.empty())
+    spdlog::info("relayer: {} queued L2 transactions from before the restart are tracked again", open_.size());
+  return {};
+}
+
+core::Result<void> RelayQueue::persist(const std::vector<const RelayItem*>& items) {
+  for (;;) {
+    auto r = [&]() -> core::Result<void> {
+      IGRA_TRY(auto txn, env_->begin_write());
+      for (const RelayItem* it : items) {
+        IGRA_TRY_VOID(txn.put(kItems, be64(it->seq), encode_item(*it)));
+        IGRA_TRY_VOID(txn.put(kByHash, it->l2_hash.view(), be64(it->seq)));
+      }
+      IGRA_TRY_VOID(txn.put(kMeta, core::as_bytes(kNext), be64(next_seq_)));
+      return txn.commit();
+    }();
+    if (r.ok() || !state::is_map_full(r.error())) return r;
+    IGRA_TRY_VOID(env_->grow_map());
+  }
+}
+
+core::Result<RelayItem> RelayQueue::submit(core::ByteView raw_l2_tx, const Hash32& l2_hash) {
+  std::uint64_t seq;
+  {
+    std::lock_guard lk(mu_);
+    if (auto it = by_hash_.find(l2_hash); it != by_hash_.end()) return open_.at(it->second);
+    // A done item with this hash: report it as it is (a replay of an executed transaction is not sent again).
+    {
+      IGRA_TRY(auto txn, env_->begin_read());
+      IGRA_TRY(auto s, txn.get(kByHash, l2_hash.view()));
+      if (s && s->size() == 8) {
+        const std::uint64_t old = core::load_be<std::uint64_t>(s->data());
+        IGRA_TRY(auto row, txn.get(kItems, be64(old)));
+        if (row) {
+          IGRA_TRY(auto it, decode_item(old, *row));
+          if (it.state != ItemState::kFailed) return it;
+        }
+      }
+    }
+    RelayItem it;
+    it.seq = seq = next_seq_++;
+    it.raw.assign(raw_l2_tx.begin(), raw_l2_tx.end());
+    it.l2_hash = l2_hash;
+    if (auto r = persist({&it}); !r.ok()) {
+      --next_seq_;
+      return std::move(r).error();
+    }
+    by_hash_[l2_hash] = seq;
+    open_.emplace(seq, std::move(it));
+    ++counters_.queued;
+  }
+  send_queued(seq, /*fail_on_no_coins=*/true);
+  std::lock_guard lk(mu_);
+  if (auto it = open_.find(seq); it != open_.end()) return it->second;
+  // Done already (failed, or even executed by a fast node): read it back.
+  IGRA_TRY(auto txn, env_->begin_read());
+  IGRA_TRY(auto row, txn.get(kItems, be64(seq)));
+  if (!row) return core::make_error(core::ErrorCode::kInternal, "relay queue: item vanished");
+  IGRA_TRY(auto it, decode_item(seq, *row));
+  if (it.state == ItemState::kFailed) return core::Error(core::ErrorCode::kInvalidArgument, it.note);
+  return it;
+}
+
+void RelayQueue::send_queued(std::optional<std::uint64_t> upto, bool fail_on_no_coins) {
+  std::lock_guard send_lock(send_mu_);
+  for (;;) {
+    // The oldest queued item (in order: a younger one never goes out before an older one).
+    RelayItem item;
+    {
+      std::lock_guard lk(mu_);
+      auto it = std::find_if(open_.begin(), open_.end(), [](const auto& kv) { return kv.second.state == ItemState::kQueued; });
+      if (it == open_.end() || (upto && it->first > *upto)) return;
+      item = it->second;
+    }
+    auto prepared = relayer_.prepare(item.raw);
+    std::string failure;
+    bool retry_later = false;
+    if (!prepared.ok()) {
+      const bool no_coins = prepared.error().code == core::ErrorCode::kNotFound || prepared.error().code == core::ErrorCode::kIo;
+      if (no_coins && !(fail_on_no_coins && upto && item.seq == *upto)) {
+        retry_later = true;  // keep it queued; the worker tries again
+        spdlog::warn("relayer: L2 tx {} stays queued: {}", core::to_hex(item.l2_hash, true), prepared.error().message);
+      } else {
+        failure = prepared.error().message;
+      }
+    } else {
+      // Record the signed L1 transaction before kaspad sees it.
+      item.l1_tx = kaspa::encode_transaction(prepared->built.tx);
+      item.l1_txid = prepared->built.id;
+      item.state = ItemState::kSubmitted;
+      item.sends = 1;
+      item.first_send_ms = item.last_send_ms = now();
+      {
+        std::lock_guard lk(mu_);
+        if (auto r = persist({&item}); !r.ok()) {
+          relayer_.abandon(*prepared);
+          spdlog::error("relayer: cannot record L1 tx: {}", r.error().message);
+          return;
+        }
+        open_[item.seq] = item;
+      }
+      const Relayer::SendOutcome o = relayer_.send(*prepared);
+      std::lock_guard lk(mu_);
+      ++counters_.sends;
+      auto& cur = open_[item.seq];
+      switch (o.result) {
+        case Relayer::SendResult::kAccepted:
+        case Relayer::SendResult::kKnown:
+        case Relayer::SendResult::kUnknown:
+          cur.note = o.message;
+          break;
+        case Relayer::SendResult::kCoinRefused:
+          // Not taken by kaspad: back to queued, prepared again with another coin at once.
+          cur.state = ItemState::kQueued;
+          cur.l1_tx.clear();
+          cur.l1_txid = Hash32{};
+          cur.sends = 0;
+          cur.note = o.message;
+          (void)persist({&cur});
+          continue;
+        case Relayer::SendResult::kRejected:
+          failure = o.message;
+          break;
+      }
+      if (failure.empty()) continue;
+    }
+    if (retry_later) return;
+    std::lock_guard lk(mu_);
+    auto& cur = open_[item.seq];
+    cur.state = ItemState::kFailed;
+    cur.note = failure;
+    spdlog::warn("relayer: L2 tx {} failed: {}", core::to_hex(cur.l2_hash, true), failure);
+    (void)persist({&cur});
+    by_hash_.erase(cur.l2_hash);
+    open_.erase(item.seq);
+  }
+}
+
+void RelayQueue::on_block(std::uint64_t number, const std::vector<Hash32>& executed,
+                          const std::vector<std::pair<Hash32, std::string>>& dropped) {
+  std::lock_guard lk(mu_);
+  std::vector<RelayItem> changed;
+  auto settle = [&](const Hash32& h, ItemState st, const std::string& note) {
+    auto it = by_hash_.find(h);
+    if (it == by_hash_.end()) return;
+    RelayItem item = open_.at(it->second);
+    item.state = st;
+    item.l2_block = number;
+    if (!note.empty()) item.note = note;
+    open_.erase(it->second);
+    by_hash_.erase(it);
+    done_by_block_[number].push_back(item.seq);
+    changed.push_back(std::move(item));
+  };
+  for (const auto& h : executed) settle(h, ItemState::kExecuted, "");
+  for (const auto& [h, why] : dropped) settle(h, ItemState::kDropped, why);
+  if (changed.empty()) return;
+  std::vector<const RelayItem*> ptrs;
+  for (const auto& c : changed) ptrs.push_back(&c);
+  if (auto r = persist(ptrs); !r.ok()) spdlog::error("relayer: queue write failed: {}", r.error().message);
+}
+
+void RelayQueue::on_unwind(std::uint64_t head) {
+  std::lock_guard lk(mu_);
+  std::vector<RelayItem> back;
+  auto txn = env_->begin_read();
+  if (!txn.ok()) return;
+  for (auto it = done_by_block_.upper_bound(head); it != done_by_block_.end(); it = done_by_block_.erase(it)) {
+    for (std::uint64_t seq : it->second) {
+      auto row = txn->get(kItems, be64(seq));
+      if (!row.ok() || !*row) continue;
+      auto item = decode_item(seq, **row);
+      if (!item.ok()) continue;
+      item->state = item->l1_tx.empty() ? ItemState::kQueued : ItemState::kSubmitted;
+      item->l2_block = 0;
+      item->last_send_ms = now();  // give the re-derived chain time before a resubmission
+      back.push_back(std::move(*item));
+    }
+  }
+  txn = core::make_error("closed");  // end the read transaction before writing
+  if (back.empty()) return;
+  std::vector<const RelayItem*> ptrs;
+  for (const auto& b : back) ptrs.push_back(&b);
+  if (auto r = persist(ptrs); !r.ok()) spdlog::error("relayer: queue write failed: {}", r.error().message);
+  for (auto& b : back) {
+    by_hash_[b.l2_hash] = b.seq;
+    open_[b.seq] = std::move(b);
+  }
+  spdlog::info("relayer: {} relayed transactions are tracked again after an unwind to L2 block {}", back.size(), head);
+}
+
+void RelayQueue::reconcile(const std::function<std::optional<std::uint64_t>(const Hash32&)>& chain_lookup) {
+  std::map<std::uint64_t, std::vector<Hash32>> found;
+  {
+    std::lock_guard lk(mu_);
+    for (const auto& [seq, it] : open_)
+      if (auto b = chain_lookup(it.l2_hash)) found[*b].push_back(it.l2_hash);
+  }
+  for (const auto& [block, hashes] : found) on_block(block, hashes, {});
+}
+
+void RelayQueue::step() {
+  send_queued(std::nullopt, /*fail_on_no_coins=*/false);
+  std::lock_guard send_lock(send_mu_);
+  std::vector<std::uint64_t> due;
+  const std::uint64_t t = now();
+  {
+    std::lock_guard lk(mu_);
+    for (const auto& [seq, it] : open_)
+      if (it.state == ItemState::kSubmitted && t >= it.last_send_ms + options_.resubmit_after_ms) due.push_back(seq);
+  }
+  for (std::uint64_t seq : due) {
+    RelayItem item;
+    {
+      std::lock_guard lk(mu_);
+      auto it = open_.find(seq);
+      if (it == open_.end() || it->second.state != ItemState::kSubmitted) continue;
+      item = it->second;
+    }
+    auto tx = kaspa::decode_transaction(item.l1_tx);
+    if (!tx.ok()) continue;
+    const Relayer::SendOutcome o = relayer_.resend(*tx);
+    std::lock_guard lk(mu_);
+    auto it = open_.find(seq);
+    if (it == open_.end()) continue;  // executed meanwhile
+    RelayItem& cur = it->second;
+    ++counters_.resends;
+    cur.last_send_ms = now();
+    cur.note = o.message;
+    if (o.result == Relayer::SendResult::kAccepted) {
+      ++cur.sends;
+      spdlog::info("relayer: L1 tx {} of L2 tx {} sent again (kaspad had lost it)", core::to_hex(cur.l1_txid),
+                   core::to_hex(cur.l2_hash, true));
+    } else if (o.result == Relayer::SendResult::kKnown && o.message.find("mempool") == std::string::npos &&
+               cur.last_send_ms >= cur.first_send_ms + options_.rebuild_after_ms) {
+      // Its coin is gone and still nothing executed it: this L1 transaction can never be accepted. Build anew.
+      spdlog::warn("relayer: L1 tx {} of L2 tx {} cannot be accepted ({}); building a new one",
+                   core::to_hex(cur.l1_txid), core::to_hex(cur.l2_hash, true), o.message);
+      cur.state = ItemState::kQueued;
+      cur.l1_tx.clear();
+      cur.l1_txid = Hash32{};
+      cur.sends = 0;
+      ++counters_.rebuilds;
+    }
+    (void)persist({&cur});
+  }
+}
+
+void RelayQueue::start() {
+  if (worker_.joinable()) return;
+  stop_ = false;
+  worker_ = std::thread([this] {
+    while (!stop_) {
+      step();
+      std::unique_lock lk(wake_mu_);
+      wake_.wait_for(lk, std::chrono::milliseconds(options_.poll_ms), [this] { return stop_.load(); });
+    }
+  });
+}
+
+void RelayQueue::stop() {
+  {
+    std::lock_guard lk(wake_mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+std::optional<RelayItem> RelayQueue::item(const Hash32& l2_hash) {
+  std::lock_guard lk(mu_);
+  if (auto it = by_hash_.find(l2_hash); it != by_hash_.end()) return open_.at(it->second);
+  auto txn = env_->begin_read();
+  if (!txn.ok()) return std::nullopt;
+  auto s = txn->get(kByHash, l2_hash.view());
+  if (!s.ok() || !*s || (*s)->size() != 8) return std::nullopt;
+  const std::uint64_t seq = core::load_be<std::uint64_t>((*s)->data());
+  auto row = txn->get(kItems, be64(seq));
+  if (!row.ok() || !*row) return std::nullopt;
+  auto it = decode_item(seq, **row);
+  if (!it.ok()) return std::nullopt;
+  return *it;
+}
+
+RelayQueueStats RelayQueue::stats() {
+  std::lock_guard lk(mu_);
+  RelayQueueStats s = counters_;
+  s.queued = s.submitted = s.executed = s.dropped = s.failed = 0;
+  for (const auto& [seq, it] : open_) (it.state == ItemState::kQueued ? s.queued : s.submitted)++;
+  auto txn = env_->begin_read();
+  if (txn.ok()) {
+    auto c = txn->cursor(kItems);
+    if (c.ok()) {
+      for (auto e = c->first(); e.ok() && *e; e = c->next()) {
+        auto it = decode_item(0, (*e)->second);
+        if (!it.ok()) continue;
+        if (it->state == ItemState::kExecuted) ++s.executed;
+        else if (it->state == ItemState::kDropped) ++s.dropped;
+        else if (it->state == ItemState::kFailed) ++s.failed;
+      }
+    }
+  }
+  return s;
+}
+
+std::string relayer_metrics_text(Relayer& relayer, RelayQueue& queue) {
+  const RelayerStats r = relayer.stats();
+  const RelayQueueStats q = queue.stats();
+  std::string out;
+  auto metric = [&out](const char* name, const char* type, const char* help, std::uint64_t v, const char* labels = "") {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + labels + " " +
+           std::to_string(v) + "\n";
+  };
+  out += "# HELP igra_relayer_queue_items Relayed L2 transactions by state.\n# TYPE igra_relayer_queue_items gauge\n";
+  const std::pair<const char*, std::uint64_t> states[] = {{"queued", q.queued},     {"submitted", q.submitted},
+                                                          {"executed", q.executed}, {"dropped", q.dropped},
+                                                          {"failed", q.failed}};
+  for (const auto& [name, v] : states)
+    out += std::string("igra_relayer_queue_items{state=\"") + name + "\"} " + std::to_string(v) + "\n";
+  metric("igra_relayer_l1_submitted_total", "counter", "L1 transactions accepted by SubmitTransaction.", r.submitted);
+  metric("igra_relayer_l1_resent_total", "counter", "L1 transactions sent again after kaspad lost them.", r.resent);
+  metric("igra_relayer_rebuilds_total", "counter", "L1 transactions rebuilt because the old one could not be accepted.",
+         q.rebuilds);
+  metric("igra_relayer_failed_total", "counter", "Submissions that failed.", r.failed);
+  metric("igra_relayer_fees_sompi_total", "counter", "L1 fees paid, in sompi.", r.fees_sompi);
+  metric("igra_relayer_zipped_total", "counter", "L1 transactions with a zlib (0x95) payload.", r.zipped);
+  metric("igra_relayer_wallet_coins", "gauge", "Spendable confirmed coins of the funding key.", r.wallet.confirmed);
+  metric("igra_relayer_wallet_unconfirmed_coins", "gauge", "Change outputs of own pending L1 transactions.",
+         r.wallet.unconfirmed);
+  metric("igra_relayer_wallet_immature_sompi", "gauge", "Immature coinbase sompi of the funding key.",
+         r.wallet.immature_sompi);
+  return out;
+}
+
+}  // namespace igra::relayer
