@@ -64,6 +64,7 @@ inline igra::core::Result<std::unique_ptr<igra::relayer::RelayQueue>> open_relay
     if (!loc || !*loc) return std::nullopt;
     return (*loc)->block;
   });
+  q->recover();
   q->start();
   return q;
 }
@@ -102,6 +103,8 @@ class RpcStack {
     api.max_log_range = f.max_log_range;
     s->api_ = std::make_unique<igra::rpc::EthApi>(node.db(), node.params(), hooks, api);
     s->api_->register_methods(*s->dispatcher_);
+    if (queue)
+      for (const auto& raw : queue->open_transactions()) s->api_->add_pending(raw);
     auto* api_ptr = s->api_.get();
     node.set_listeners(
         [api_ptr, queue](const igra::igra::CommittedBlock& b) {

@@ -323,15 +323,22 @@ void RelayQueue::reconcile(const std::function<std::optional<std::uint64_t>(cons
   for (const auto& [block, hashes] : found) on_block(block, hashes, {});
 }
 
+void RelayQueue::recover() { resend_due(/*all=*/true); }
+
 void RelayQueue::step() {
   send_queued(std::nullopt, /*fail_on_no_coins=*/false);
+  resend_due(/*all=*/false);
+}
+
+void RelayQueue::resend_due(bool all) {
   std::lock_guard send_lock(send_mu_);
   std::vector<std::uint64_t> due;
   const std::uint64_t t = now();
   {
     std::lock_guard lk(mu_);
     for (const auto& [seq, it] : open_)
-      if (it.state == ItemState::kSubmitted && t >= it.last_send_ms + options_.resubmit_after_ms) due.push_back(seq);
+      if (it.state == ItemState::kSubmitted && (all || t >= it.last_send_ms + options_.resubmit_after_ms))
+        due.push_back(seq);
   }
   for (std::uint64_t seq : due) {
     RelayItem item;
@@ -404,6 +411,13 @@ std::optional<RelayItem> RelayQueue::item(const Hash32& l2_hash) {
   auto it = decode_item(seq, **row);
   if (!it.ok()) return std::nullopt;
   return *it;
+}
+
+std::vector<Bytes> RelayQueue::open_transactions() {
+  std::lock_guard lk(mu_);
+  std::vector<Bytes> out;
+  for (const auto& [seq, it] : open_) out.push_back(it.raw);
+  return out;
 }
 
 RelayQueueStats RelayQueue::stats() {

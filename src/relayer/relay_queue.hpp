@@ -94,12 +94,19 @@ class RelayQueue {
   // while the process was down are caught up. Call before start().
   void reconcile(const std::function<std::optional<std::uint64_t>(const core::Hash32&)>& chain_lookup);
 
+  // After a restart: sends every submitted item again at once, in order, before new submissions (the L1 node
+  // may have lost them with its mempool; the wallet adopts their change so new transactions chain after them).
+  // Call after reconcile() and before serving RPC.
+  void recover();
+
   // One pass of the worker: sends queued items, resubmits or rebuilds overdue ones. start() runs it every poll_ms.
   void step();
   void start();
   void stop();
 
   std::optional<RelayItem> item(const core::Hash32& l2_hash);
+  // The L2 transactions of the items that are not done, in order.
+  std::vector<core::Bytes> open_transactions();
   RelayQueueStats stats();
 
  private:
@@ -108,6 +115,7 @@ class RelayQueue {
   core::Result<void> persist(const std::vector<const RelayItem*>& items);
   // Sends queued items with seq <= upto (all when nullopt), in order. Holds send_mu_.
   void send_queued(std::optional<std::uint64_t> upto, bool fail_on_no_coins);
+  void resend_due(bool all);
   std::uint64_t now() const;
 
   RelayQueueOptions options_;

@@ -9,6 +9,7 @@
 #include "core/hex.hpp"
 #include "kaspa/script_builder.hpp"
 #include "kaspa/script_class.hpp"
+#include "kaspa/tx_id.hpp"
 
 namespace igra::relayer {
 namespace {
@@ -76,17 +77,25 @@ void Relayer::abandon(const Prepared& prepared) {
 
 Relayer::SendOutcome Relayer::resend(const kaspa::Transaction& tx) {
   std::lock_guard lock(mu_);
+  const kaspa::TransactionId id = kaspa::transaction_id(tx);
   auto submitted = client_->submit_transaction(tx, /*allow_orphan=*/false, options_.rpc_timeout);
   if (submitted.ok()) {
     ++stats_.resent;
+    wallet_.adopt(tx, id);
     return {SendResult::kAccepted, ""};
   }
   const core::Error& e = submitted.error();
-  if (kaspa::rpc::is_timeout(e) || kaspa::rpc::is_disconnected(e)) return {SendResult::kUnknown, e.message};
+  if (kaspa::rpc::is_timeout(e) || kaspa::rpc::is_disconnected(e)) {
+    wallet_.adopt(tx, id);
+    return {SendResult::kUnknown, e.message};
+  }
   const std::string msg = kaspa::rpc::rpc_error_message(e);
-  if (kaspa::rpc::is_rpc_error(e) && (msg.find("already in the mempool") != std::string::npos ||
-                                      msg.find("already exists") != std::string::npos || coin_problem(msg)))
+  const bool in_pool = msg.find("already in the mempool") != std::string::npos || msg.find("already exists") != std::string::npos;
+  if (kaspa::rpc::is_rpc_error(e) && in_pool) {
+    wallet_.adopt(tx, id);
     return {SendResult::kKnown, msg};
+  }
+  if (kaspa::rpc::is_rpc_error(e) && coin_problem(msg)) return {SendResult::kKnown, msg};
   return {SendResult::kRejected, msg};
 }
 
@@ -105,7 +114,9 @@ core::Result<Relayer::Prepared> Relayer::prepare_locked(core::ByteView raw_l2_tx
   IGRA_TRY(const std::uint64_t fee, relay_fee(spk_, payload, shape));
   const std::uint64_t min_amount = fee + options_.min_change_sompi;
 
-  std::optional<Coin> coin = wallet_.take(min_amount, /*allow_unconfirmed=*/false);
+  // The tip of the own unconfirmed chain first (wallet.hpp: acceptance order = submission order); a confirmed
+  // coin starts a chain only when no own transaction is pending.
+  std::optional<Coin> coin = wallet_.take(min_amount, /*allow_unconfirmed=*/true);
   if (!coin) {
     const auto now = std::chrono::steady_clock::now();
     const bool stale = !refreshed_once_ ||

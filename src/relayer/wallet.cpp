@@ -112,6 +112,28 @@ void Wallet::spent(const Coin& input, const Coin& change) {
   unconfirmed_[change.outpoint] = Pending{change, depth + 1};
 }
 
+void Wallet::adopt(const kaspa::Transaction& tx, const kaspa::TransactionId& id) {
+  std::uint32_t depth = 0;
+  for (const auto& in : tx.inputs) {
+    const kaspa::Outpoint& o = in.previous_outpoint;
+    if (auto u = unconfirmed_.find(o); u != unconfirmed_.end()) {
+      depth = std::max(depth, u->second.depth);
+      unconfirmed_.erase(u);
+    }
+    bool listed = false;
+    for (auto it = confirmed_.begin(); it != confirmed_.end(); ++it)
+      if (it->outpoint == o) {
+        confirmed_.erase(it);
+        listed = true;
+        break;
+      }
+    reserve(o, listed);
+  }
+  if (!tx.outputs.empty() && tx.outputs[0].script_public_key == spk_)
+    unconfirmed_[kaspa::Outpoint{id, 0}] =
+        Pending{Coin{kaspa::Outpoint{id, 0}, kaspa::UtxoEntry{tx.outputs[0].value, spk_, 0, false, std::nullopt}}, depth + 1};
+}
+
 bool Wallet::has_coin(std::uint64_t min_amount) const {
   for (const auto& c : confirmed_)
     if (c.entry.amount >= min_amount) return true;

@@ -55,6 +55,11 @@ class Wallet {
   // A transaction spending `input` was submitted; `change` is its change output (the relayer's own).
   void spent(const Coin& input, const Coin& change);
 
+  // An own transaction sent again (after a restart, this wallet did not send it): its inputs are reserved and
+  // its change becomes the tip of the unconfirmed chain (one level above its input's), so that the next
+  // transaction chains onto it and is accepted after it.
+  void adopt(const kaspa::Transaction& tx, const kaspa::TransactionId& id);
+
   bool has_coin(std::uint64_t min_amount) const;
   // Spendable sompi: confirmed + unconfirmed change.
   std::uint64_t balance() const;

@@ -484,6 +484,17 @@ EthApi::~EthApi() = default;
 void EthApi::on_commit(const igra::CommittedBlock& block) { impl_->on_commit(block); }
 void EthApi::on_unwind(std::uint64_t new_head) { impl_->on_unwind(new_head); }
 
+void EthApi::add_pending(core::ByteView raw) {
+  auto tx = chain::decode_transaction(raw);
+  if (!tx) return;
+  auto sender = chain::recover_sender(*tx);
+  if (!sender) return;
+  std::lock_guard lk(impl_->pending_mu);
+  const core::Hash32 hash = core::keccak256(raw);
+  impl_->pending[*sender][tx->nonce] = hash;
+  impl_->pending_hashes.insert(hash);
+}
+
 void EthApi::register_methods(Dispatcher& d) {
   Impl* im = impl_.get();
   const std::uint64_t chain_id = im->params.chain_id;

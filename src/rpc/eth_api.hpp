@@ -68,6 +68,9 @@ class EthApi {
   // Chain events from the deriver (any thread; cheap).
   void on_commit(const igra::CommittedBlock& block);
   void on_unwind(std::uint64_t new_head);
+  // A transaction relayed before this process started and not executed yet (the relayer's persistent queue):
+  // counted in the pending nonce view like one relayed now. Undecodable bytes are ignored.
+  void add_pending(core::ByteView raw);
 
   struct Impl;
 
