@@ -1,5 +1,9 @@
 // igra-cli: keys and addresses, lock scripts, Kaspa transactions, and a demo of the Igra L1 transaction flow.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <memory>
 
 #include <chrono>
 #include <cstdio>
@@ -11,9 +15,13 @@
 #include <vector>
 
 #include "core/hex.hpp"
+#include "crypto/key_file.hpp"
 #include "crypto/secp256k1.hpp"
 #include "kaspa/address.hpp"
 #include "kaspa/lock_script.hpp"
+#include "kaspa/multisig_sign.hpp"
+#include "kaspa/rpc/client.hpp"
+#include "kaspa/script_class.hpp"
 #include "kaspa/mass.hpp"
 #include "kaspa/script_builder.hpp"
 #include "kaspa/script_engine.hpp"
@@ -244,6 +252,157 @@ int cmd_demo(const std::string& net_name) {
   return 0;
 }
 
+
+// ---- lockscript release: create, sign, combine (and submit) the transaction spending a lock script ------------
+//
+// The release document passed between signers (JSON):
+//   {"redeemScript": hex, "transaction": <RPC-form transaction, unsigned>, "utxos": [<RPC-form UTXO entry>, ...],
+//    "partialSignatures": [[{"publicKey": hex, "signature": hex}, ...] per input]}
+
+std::unique_ptr<kaspa::rpc::Client> connect_kaspad(const std::string& target) {
+  kaspa::rpc::ClientOptions co;
+  co.target = target;
+  auto c = std::make_unique<kaspa::rpc::Client>(co);
+  c->start();
+  if (!c->wait_connected(std::chrono::seconds(10))) die("cannot connect to kaspad at " + target);
+  return c;
+}
+
+nlohmann::json parse_json(const std::string& text, const std::string& what) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const std::exception& e) {
+    die(what + ": " + e.what());
+  }
+}
+
+struct ReleaseDoc {
+  core::Bytes redeem;
+  kaspa::Transaction tx;
+  std::vector<kaspa::UtxoEntry> utxos;
+  std::vector<std::vector<kaspa::PartialSignature>> partials;
+};
+
+ReleaseDoc read_release(const std::string& path) {
+  const auto j = parse_json(read_input(path), "release document " + path);
+  ReleaseDoc d;
+  try {
+    d.redeem = take(core::from_hex(j.at("redeemScript").get<std::string>()), "redeemScript");
+    d.tx = take(kaspa::transaction_from_rpc_json(j.at("transaction").dump()), "transaction");
+    for (const auto& u : j.at("utxos")) d.utxos.push_back(take(kaspa::utxo_entry_from_rpc_json(u.dump()), "utxo"));
+    d.partials.resize(d.tx.inputs.size());
+    if (j.contains("partialSignatures")) {
+      const auto& ps = j.at("partialSignatures");
+      for (std::size_t i = 0; i < ps.size() && i < d.partials.size(); ++i)
+        for (const auto& p : ps[i])
+          d.partials[i].push_back({take(core::from_hex(p.at("publicKey").get<std::string>()), "publicKey"),
+                                   take(core::from_hex(p.at("signature").get<std::string>()), "signature")});
+    }
+  } catch (const nlohmann::json::exception& e) {
+    die("release document " + path + ": " + e.what());
+  }
+  if (d.utxos.size() != d.tx.inputs.size()) die("release document: one UTXO entry per input expected");
+  return d;
+}
+
+void write_release(const ReleaseDoc& d, const std::string& out) {
+  nlohmann::json j;
+  j["redeemScript"] = core::to_hex(d.redeem);
+  j["transaction"] = nlohmann::json::parse(kaspa::transaction_to_rpc_json(d.tx));
+  j["utxos"] = nlohmann::json::array();
+  for (const auto& u : d.utxos) j["utxos"].push_back(nlohmann::json::parse(kaspa::utxo_entry_to_rpc_json(u)));
+  j["partialSignatures"] = nlohmann::json::array();
+  for (const auto& ps : d.partials) {
+    auto arr = nlohmann::json::array();
+    for (const auto& p : ps) arr.push_back({{"publicKey", core::to_hex(p.public_key)}, {"signature", core::to_hex(p.signature)}});
+    j["partialSignatures"].push_back(arr);
+  }
+  const std::string text = j.dump(2) + "\n";
+  if (out.empty() || out == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return;
+  }
+  std::ofstream f(out);
+  if (!(f << text)) die("cannot write " + out);
+}
+
+int cmd_release_create(const std::string& redeem_hex, const std::string& kaspad, const std::string& to,
+                       std::uint64_t fee, const std::string& lock_time_text, const std::string& prefix,
+                       const std::string& out) {
+  const core::Bytes redeem = take(core::from_hex(redeem_hex), "--redeem-script");
+  const auto script = take(kaspa::parse_multisig_redeem_script(redeem), "--redeem-script");
+  if (!script.lock_time) die("--redeem-script has no lock time (expected <lock time> OP_CHECKLOCKTIMEVERIFY <multisig>)");
+  const std::uint64_t lock_time = lock_time_text.empty() ? *script.lock_time : parse_time_ms(lock_time_text);
+  const auto spk = kaspa::p2sh_script(redeem);
+  const kaspa::Address lock_addr{parse_prefix(prefix), kaspa::AddressVersion::kScriptHash,
+                                 core::Bytes(spk.script.begin() + 2, spk.script.begin() + 34)};
+  const auto dest = take(kaspa::decode_address(to), "--to");
+  const auto dest_spk = take(kaspa::pay_to_address_script(dest), "--to");
+  auto client = connect_kaspad(kaspad);
+  auto coins = take(client->get_utxos_by_addresses({lock_addr.to_string()}), "GetUtxosByAddresses");
+  client->shutdown();
+  if (coins.empty()) die("no coins at the lock address " + lock_addr.to_string());
+  ReleaseDoc d;
+  d.redeem = redeem;
+  std::uint64_t total = 0;
+  for (const auto& c : coins) {
+    kaspa::TransactionInput in;
+    in.previous_outpoint = c.outpoint;
+    in.sequence = 0;  // not final: the lock time is enforced
+    in.compute_commit = kaspa::SigOpCount{static_cast<std::uint8_t>(script.keys.size())};
+    d.tx.inputs.push_back(in);
+    d.utxos.push_back(c.utxo_entry);
+    total += c.utxo_entry.amount;
+  }
+  if (total <= fee) die("the lock address holds " + std::to_string(total) + " sompi, not more than the fee");
+  kaspa::TransactionOutput o;
+  o.value = total - fee;
+  o.script_public_key = dest_spk;
+  d.tx.outputs.push_back(o);
+  d.tx.lock_time = lock_time;
+  const auto storage_mass = kaspa::calc_storage_mass(d.tx, d.utxos);
+  if (!storage_mass) die("the release's storage mass is not defined (an output too small?)");
+  d.tx.storage_mass = *storage_mass;
+  d.partials.resize(d.tx.inputs.size());
+  write_release(d, out);
+  std::fprintf(stderr, "release of %zu coins (%llu sompi) from %s to %s, fee %llu sompi, lock time %llu: %zu of %zu "
+                       "signatures needed\n",
+               coins.size(), static_cast<unsigned long long>(total), lock_addr.to_string().c_str(), to.c_str(),
+               static_cast<unsigned long long>(fee), static_cast<unsigned long long>(lock_time), script.required,
+               script.keys.size());
+  return 0;
+}
+
+int cmd_release_sign(const std::string& in, const std::string& key_file, const std::string& out) {
+  ReleaseDoc d = read_release(in);
+  const auto key = take(crypto::read_secret_key_file(key_file, "a lock-script signer's key"), "--key");
+  for (std::size_t i = 0; i < d.tx.inputs.size(); ++i) {
+    auto p = take(kaspa::create_partial_signature(d.tx, d.utxos, i, d.redeem, key), "signing input " + std::to_string(i));
+    auto& ps = d.partials[i];
+    ps.erase(std::remove_if(ps.begin(), ps.end(), [&](const auto& x) { return x.public_key == p.public_key; }), ps.end());
+    ps.push_back(std::move(p));
+  }
+  write_release(d, out);
+  std::fprintf(stderr, "signed %zu inputs with %s\n", d.tx.inputs.size(),
+               core::to_hex(take(crypto::schnorr_public_key(key), "key")).c_str());
+  return 0;
+}
+
+int cmd_release_combine(const std::string& in, const std::string& kaspad, bool submit) {
+  ReleaseDoc d = read_release(in);
+  for (std::size_t i = 0; i < d.tx.inputs.size(); ++i)
+    d.tx.inputs[i].signature_script =
+        take(kaspa::combine_multisig_signatures(d.redeem, d.partials[i]), "input " + std::to_string(i));
+  take(kaspa::verify_transaction_scripts(d.tx, d.utxos), "script verification");
+  std::printf("%s\n", kaspa::transaction_to_rpc_json(d.tx).c_str());
+  if (!submit) return 0;
+  auto client = connect_kaspad(kaspad);
+  auto id = client->submit_transaction(d.tx, false);
+  client->shutdown();
+  if (!id) die("kaspad rejected the release: " + kaspa::rpc::rpc_error_message(id.error()));
+  std::fprintf(stderr, "submitted %s\n", core::to_hex(*id).c_str());
+  return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -273,11 +432,38 @@ int main(int argc, char** argv) {
   std::size_t required = 3;
   std::vector<std::string> pubkeys;
   std::string unlock = "2026-04-01T00:00:00Z", lock_prefix = "kaspa";
-  auto* build = lockscript->add_subcommand("build", "Build the redeem script, its P2SH script and address");
+  auto* build = lockscript->add_subcommand("build", "Build the redeem script, its P2SH script and address (alias: address)");
+  build->alias("address");
   build->add_option("--required,-m", required, "Signatures required")->capture_default_str();
   build->add_option("--pubkey,-k", pubkeys, "x-only public keys (hex), in script order")->required();
   build->add_option("--unlock-time", unlock, "Spendable after: milliseconds or YYYY-MM-DDTHH:MM:SSZ")->capture_default_str();
   build->add_option("--prefix", lock_prefix, "Address prefix")->capture_default_str();
+
+  auto* release = lockscript->add_subcommand(
+      "release", "Spend a lock script after its lock time: create the transaction, let m signers sign it, combine and "
+                 "submit (each step reads and writes a JSON release document)");
+  release->require_subcommand(1);
+  std::string rel_redeem, rel_kaspad = "127.0.0.1:16110", rel_to, rel_lock_time, rel_prefix = "kaspa", rel_in, rel_out,
+                                      rel_key;
+  std::uint64_t rel_fee = 20'000;
+  bool rel_submit = false;
+  auto* rel_create = release->add_subcommand("create", "Build the unsigned release of every coin at the lock address");
+  rel_create->add_option("--redeem-script", rel_redeem, "the redeem script (hex), as `lockscript build` prints it")->required();
+  rel_create->add_option("--kaspad", rel_kaspad, "kaspad gRPC address (reads the lock address's coins)")->capture_default_str();
+  rel_create->add_option("--to", rel_to, "destination Kaspa address")->required();
+  rel_create->add_option("--fee", rel_fee, "fee in sompi")->capture_default_str();
+  rel_create->add_option("--lock-time", rel_lock_time, "transaction lock time (default: the script's)");
+  rel_create->add_option("--prefix", rel_prefix, "address prefix of the lock address")->capture_default_str();
+  rel_create->add_option("--out,-o", rel_out, "output file (default: standard output)");
+  auto* rel_sign = release->add_subcommand("sign", "Add this signer's signatures to a release document");
+  rel_sign->add_option("--in,-i", rel_in, "release document (- for standard input)")->required();
+  rel_sign->add_option("--key", rel_key, "file holding the signer's secret key in hex (mode 0600)")->required();
+  rel_sign->add_option("--out,-o", rel_out, "output file (default: standard output)");
+  auto* rel_combine = release->add_subcommand(
+      "combine", "Combine the signatures, verify every input with the script engine, print the transaction");
+  rel_combine->add_option("--in,-i", rel_in, "release document (- for standard input)")->required();
+  rel_combine->add_flag("--submit", rel_submit, "also submit it to kaspad");
+  rel_combine->add_option("--kaspad", rel_kaspad, "kaspad gRPC address")->capture_default_str();
 
   auto* tx = app.add_subcommand("tx", "Kaspa transactions");
   tx->require_subcommand(1);
@@ -291,5 +477,8 @@ int main(int argc, char** argv) {
   if (from_key->parsed()) return cmd_address_from_key(key_hex, prefix, ecdsa, is_public);
   if (build->parsed()) return cmd_lockscript_build(required, pubkeys, unlock, lock_prefix);
   if (info->parsed()) return cmd_tx_info(tx_path);
+  if (rel_create->parsed()) return cmd_release_create(rel_redeem, rel_kaspad, rel_to, rel_fee, rel_lock_time, rel_prefix, rel_out);
+  if (rel_sign->parsed()) return cmd_release_sign(rel_in, rel_key, rel_out);
+  if (rel_combine->parsed()) return cmd_release_combine(rel_in, rel_kaspad, rel_submit);
   return 0;
 }

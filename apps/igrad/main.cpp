@@ -24,6 +24,7 @@
 #include "igra/node.hpp"
 #include "kaspa/address.hpp"
 #include "core/keccak.hpp"
+#include "crypto/key_file.hpp"
 #include "crypto/secp256k1.hpp"
 #include "kaspa/script_builder.hpp"
 #include "rpc_options.hpp"
@@ -115,17 +116,7 @@ igra::kaspa::Prefix address_prefix(const std::string& kaspa_network) {
 
 // A relayer key file: 32 bytes of hex (optionally 0x-prefixed) on one line, readable by its owner only.
 core::Result<igra::crypto::SecretKey> read_key_file(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return core::Error{core::ErrorCode::kIo, "cannot read " + path};
-  if (st.st_mode & 077)
-    return core::Error{core::ErrorCode::kInvalidArgument,
-                       path + " is readable by group or others: chmod 600 it (it holds the relayer's Kaspa key)"};
-  IGRA_TRY(auto text, read_file(path));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  auto key = core::fixed_from_hex<32>(text);
-  if (!key || !igra::crypto::is_valid_secret_key(*key))
-    return core::Error{core::ErrorCode::kInvalidArgument, path + ": not a valid 32-byte hex secp256k1 key"};
-  return *key;
+  return igra::crypto::read_secret_key_file(path, "the relayer's Kaspa key");
 }
 
 void wait_for_signal() {
