@@ -1,9 +1,14 @@
 // igra-cli: keys and addresses, lock scripts, Kaspa transactions, and a demo of the Igra L1 transaction flow.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 
 #include <algorithm>
 #include <memory>
+#include <thread>
 
 #include <chrono>
 #include <cstdio>
@@ -18,6 +23,7 @@
 #include "crypto/key_file.hpp"
 #include "crypto/secp256k1.hpp"
 #include "kaspa/address.hpp"
+#include "igra/network.hpp"
 #include "kaspa/lock_script.hpp"
 #include "kaspa/multisig_sign.hpp"
 #include "kaspa/rpc/client.hpp"
@@ -403,6 +409,170 @@ int cmd_release_combine(const std::string& in, const std::string& kaspad, bool s
   std::fprintf(stderr, "submitted %s\n", core::to_hex(*id).c_str());
   return 0;
 }
+
+// ---- bridge entry: KAS -> iKAS --------------------------------------------------------------------------------
+
+// One JSON-RPC call over HTTP/1.1 (the node's RPC at http://host:port).
+nlohmann::json l2_call(const std::string& url, const std::string& method, const nlohmann::json& params) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  std::string rest = url;
+  if (rest.rfind("http://", 0) == 0) rest = rest.substr(7);
+  const auto slash = rest.find('/');
+  const std::string hostport = rest.substr(0, slash), target = slash == std::string::npos ? "/" : rest.substr(slash);
+  const auto colon = hostport.rfind(':');
+  if (colon == std::string::npos) die("--rpc must be http://HOST:PORT");
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::resolver resolver(io);
+  beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(30));
+  beast::error_code ec;
+  auto results = resolver.resolve(hostport.substr(0, colon), hostport.substr(colon + 1), ec);
+  if (!ec) stream.connect(results, ec);
+  if (ec) die("cannot reach the L2 RPC at " + url + ": " + ec.message());
+  http::request<http::string_body> req{http::verb::post, target, 11};
+  req.set(http::field::host, hostport);
+  req.set(http::field::content_type, "application/json");
+  req.body() = nlohmann::json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}}.dump();
+  req.prepare_payload();
+  http::write(stream, req, ec);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  if (!ec) http::read(stream, buf, res, ec);
+  if (ec) die("L2 RPC " + method + ": " + ec.message());
+  auto j = parse_json(res.body(), "L2 RPC answer");
+  if (j.contains("error")) die("L2 RPC " + method + ": " + j["error"].dump());
+  return j.value("result", nlohmann::json());
+}
+
+struct EntryFlags {
+  std::string network = "devnet", kaspad = "127.0.0.1:16110", rpc, key_file, to, amount_kas;
+  std::uint64_t amount_sompi = 0;
+  std::uint64_t wait_s = 120;
+  std::uint64_t coinbase_maturity = 1000;  // DAA score units (kaspad's 100 s at 10 BPS)
+  bool force = false;
+  // Deliberately invalid entries (with --force): what the node must refuse to mint.
+  std::uint32_t output_index = 0;
+  std::string lock_script;              // hex script public key instead of the network's
+  std::optional<std::uint64_t> payload_amount;
+};
+
+int cmd_bridge_entry(const EntryFlags& f) {
+  const auto net = take(::igra::igra::builtin_network(f.network), "--network");
+  std::uint64_t amount = f.amount_sompi;
+  if (!f.amount_kas.empty()) {
+    const double kas = std::stod(f.amount_kas);
+    if (!(kas > 0)) die("--amount must be positive");
+    amount = static_cast<std::uint64_t>(kas * 1e8 + 0.5);
+  }
+  if (amount == 0) die("give --amount KAS or --amount-sompi N");
+  std::string to_hex_text = f.to;
+  if (to_hex_text.rfind("0x", 0) == 0 || to_hex_text.rfind("0X", 0) == 0) to_hex_text = to_hex_text.substr(2);
+  const auto recipient = take(core::fixed_from_hex<20>(to_hex_text), "--to (a 20-byte L2 address)");
+  const auto key = take(crypto::read_secret_key_file(f.key_file, "the Kaspa key that funds the entry"), "--key");
+  const auto pub = take(crypto::schnorr_public_key(key), "--key");
+  const auto spk = kaspa::p2pk_script(pub);
+  const kaspa::Address from{net.kaspa_network == "mainnet" ? kaspa::Prefix::kMainnet
+                            : net.kaspa_network == "simnet" ? kaspa::Prefix::kSimnet
+                            : net.kaspa_network == "devnet" ? kaspa::Prefix::kDevnet
+                                                            : kaspa::Prefix::kTestnet,
+                            kaspa::AddressVersion::kPubKey, core::Bytes(pub.begin(), pub.end())};
+  auto client = connect_kaspad(f.kaspad);
+  const auto info = take(client->get_server_info(), "GetServerInfo");
+  kaspa::ScriptPublicKey lock = net.lock_script_at(info.virtual_daa_score);
+  if (!f.lock_script.empty()) lock = kaspa::ScriptPublicKey{0, take(core::from_hex(f.lock_script), "--lock-script")};
+  const std::uint64_t payload_amount = f.payload_amount.value_or(amount);
+
+  // The rules a node applies (igra-protocol.md §2): refuse to build an entry that would mint nothing.
+  std::vector<std::string> problems;
+  if (amount < net.entry_min_sompi)
+    problems.push_back("amount " + std::to_string(amount) + " sompi is below the network's entry minimum of " +
+                       std::to_string(net.entry_min_sompi) + " sompi");
+  if (!(lock == net.lock_script_at(info.virtual_daa_score))) problems.push_back("output pays another script than the network's lock script");
+  if (f.output_index != 0) problems.push_back("the locked amount is not output 0");
+  if (payload_amount != amount) problems.push_back("the payload's amount differs from the locked amount");
+  if (!problems.empty() && !f.force) {
+    std::string m = "refusing to build an entry that would mint nothing:";
+    for (const auto& p : problems) m += "\n  - " + p;
+    die(m + "\n(--force builds it anyway)");
+  }
+
+  // Coins of the funding key (mature ones: coinbases need the network's maturity; kaspad refuses immature ones).
+  auto coins = take(client->get_utxos_by_addresses({from.to_string()}), "GetUtxosByAddresses");
+  std::sort(coins.begin(), coins.end(), [](const auto& a, const auto& b) { return a.utxo_entry.amount > b.utxo_entry.amount; });
+  kaspa::Transaction tx;
+  std::vector<kaspa::UtxoEntry> utxos;
+  std::uint64_t in_total = 0;
+  constexpr std::uint64_t kFeeReserve = 1'000'000, kMinChange = 20'000'000;
+  std::size_t immature = 0;
+  for (const auto& c : coins) {
+    if (in_total >= amount + kFeeReserve + kMinChange) break;
+    if (c.utxo_entry.is_coinbase && c.utxo_entry.block_daa_score + f.coinbase_maturity + 2 > info.virtual_daa_score) {
+      ++immature;  // kaspad refuses to spend it yet
+      continue;
+    }
+    kaspa::TransactionInput in;
+    in.previous_outpoint = c.outpoint;
+    in.compute_commit = kaspa::SigOpCount{1};
+    tx.inputs.push_back(in);
+    utxos.push_back(c.utxo_entry);
+    in_total += c.utxo_entry.amount;
+  }
+  if (in_total < amount + kFeeReserve + kMinChange)
+    die("not enough coins at " + from.to_string() + ": " + std::to_string(in_total) + " sompi spendable, " +
+        std::to_string(amount + kFeeReserve + kMinChange) + " needed (amount, fee reserve, minimum change); " +
+        std::to_string(immature) + " coinbase outputs are not mature yet");
+  const kaspa::TransactionOutput lock_out{amount, lock, std::nullopt};
+  const kaspa::TransactionOutput change_out{in_total - amount, spk, std::nullopt};
+  if (f.output_index == 0) tx.outputs = {lock_out, change_out};
+  else tx.outputs = {change_out, lock_out};
+  tx.payload.push_back(0x92);
+  core::append(tx.payload, recipient.view());
+  core::put_le<std::uint64_t>(tx.payload, payload_amount);
+  core::put_be<std::uint32_t>(tx.payload, 0);
+  const std::size_t change_index = f.output_index == 0 ? 1 : 0;
+  const auto masses = kaspa::calc_non_contextual_masses(tx);
+  const std::uint64_t fee = 2 * std::max(kaspa::minimum_relay_fee_toccata(masses), kaspa::minimum_relay_fee_crescendo(masses)) + 1000;
+  tx.outputs[change_index].value = in_total - amount - fee;
+  const auto storage = kaspa::calc_storage_mass(tx, utxos);
+  if (!storage) die("storage mass undefined");
+  tx.storage_mass = *storage;
+  // The id must start with the network's prefix: mine the payload's nonce, then sign.
+  auto miner = take(kaspa::IdMiner::create(tx), "id miner");
+  auto found = miner.find_nonce(net.txid_prefix, 0, 1ull << 32);
+  if (!found) die("no nonce gives the txid prefix");
+  tx.payload.resize(tx.payload.size() - 4);
+  core::put_be<std::uint32_t>(tx.payload, found->first);
+  std::vector<crypto::SecretKey> keys(tx.inputs.size(), key);
+  take(kaspa::sign_transaction(tx, utxos, keys), "sign");
+  take(kaspa::verify_transaction_scripts(tx, utxos), "script verification");
+  const auto id = kaspa::transaction_id(tx);
+  auto submitted = client->submit_transaction(tx, false);
+  client->shutdown();
+  if (!submitted) die("kaspad rejected the entry: " + submitted.error().message);
+  std::printf("entry %s: %llu sompi from %s to L2 0x%s (fee %llu sompi)%s\n", core::to_hex(id).c_str(),
+              static_cast<unsigned long long>(amount), from.to_string().c_str(), core::to_hex(recipient).c_str(),
+              static_cast<unsigned long long>(fee), problems.empty() ? "" : " [forced: invalid]");
+  std::fflush(stdout);
+  if (f.rpc.empty()) return 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(f.wait_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto fate = l2_call(f.rpc, "igra_getTransactionFate", nlohmann::json::array({"0x" + core::to_hex(id)}));
+    const std::string status = fate.value("status", "");
+    if (status == "minted") {
+      std::printf("minted %s wei of iKAS to 0x%s in L2 block %s\n",
+                  (core::uint256(amount) * core::uint256(10'000'000'000ull)).to_decimal().c_str(),
+                  core::to_hex(recipient).c_str(), fate.value("blockNumber", "?").c_str());
+      return 0;
+    }
+    if (status == "rejectedEntry") {
+      std::printf("the node rejected the entry in L2 block %s: nothing minted\n", fate.value("blockNumber", "?").c_str());
+      return 3;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  die("no L2 outcome for the entry after " + std::to_string(f.wait_s) + " s");
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -465,6 +635,29 @@ int main(int argc, char** argv) {
   rel_combine->add_flag("--submit", rel_submit, "also submit it to kaspad");
   rel_combine->add_option("--kaspad", rel_kaspad, "kaspad gRPC address")->capture_default_str();
 
+  auto* bridge = app.add_subcommand("bridge", "The KAS -> iKAS bridge");
+  bridge->require_subcommand(1);
+  EntryFlags ef;
+  auto* entry = bridge->add_subcommand(
+      "entry", "Lock KAS under the network's lock script in an Entry transaction (output 0, amount >= the minimum, "
+               "33-byte payload 0x92 || L2 address || amount || nonce), mine its txid prefix, sign, submit, and with --rpc wait "
+               "until the node mints the iKAS (1 sompi = 10 gwei)");
+  entry->add_option("--network", ef.network, "mainnet, galleon or devnet")->capture_default_str();
+  entry->add_option("--kaspad", ef.kaspad, "kaspad gRPC address")->capture_default_str();
+  entry->add_option("--key", ef.key_file, "file with the funding Kaspa secret key in hex (mode 0600)")->required();
+  entry->add_option("--to", ef.to, "L2 recipient address (0x...)")->required();
+  entry->add_option("--amount", ef.amount_kas, "amount in KAS");
+  entry->add_option("--amount-sompi", ef.amount_sompi, "amount in sompi");
+  entry->add_option("--rpc", ef.rpc, "the Igra node's JSON-RPC (http://HOST:PORT) to wait for the mint");
+  entry->add_option("--wait", ef.wait_s, "seconds to wait for the mint")->capture_default_str();
+  entry->add_option("--coinbase-maturity", ef.coinbase_maturity,
+                    "coinbase outputs younger than this many DAA scores are not spent (igrad dev's simnet: 20)")
+      ->capture_default_str();
+  entry->add_flag("--force", ef.force, "build and submit an entry the node will refuse (testing)");
+  entry->add_option("--output-index", ef.output_index, "put the locked amount at this output (only 0 is valid; needs --force)");
+  entry->add_option("--lock-script", ef.lock_script, "pay this script instead of the network's (needs --force)");
+  entry->add_option("--payload-amount", ef.payload_amount, "amount written in the payload (default: the locked amount)");
+
   auto* tx = app.add_subcommand("tx", "Kaspa transactions");
   tx->require_subcommand(1);
   std::string tx_path;
@@ -477,6 +670,7 @@ int main(int argc, char** argv) {
   if (from_key->parsed()) return cmd_address_from_key(key_hex, prefix, ecdsa, is_public);
   if (build->parsed()) return cmd_lockscript_build(required, pubkeys, unlock, lock_prefix);
   if (info->parsed()) return cmd_tx_info(tx_path);
+  if (entry->parsed()) return cmd_bridge_entry(ef);
   if (rel_create->parsed()) return cmd_release_create(rel_redeem, rel_kaspad, rel_to, rel_fee, rel_lock_time, rel_prefix, rel_out);
   if (rel_sign->parsed()) return cmd_release_sign(rel_in, rel_key, rel_out);
   if (rel_combine->parsed()) return cmd_release_combine(rel_in, rel_kaspad, rel_submit);

@@ -46,6 +46,7 @@ class IgradDev:
         self.host = None
         self.port = None
         self.accounts = []  # [(address, key_bytes)]
+        self.kaspad = None  # the embedded simnet's gRPC address
         self._stderr_tail = []
 
     def start(self):
@@ -63,6 +64,9 @@ class IgradDev:
             m = re.search(r"RPC\s+(http://[0-9.]+:\d+)", line)
             if m:
                 self.url = m.group(1)
+            m = re.search(r"kaspad gRPC\s+(\S+)", line)
+            if m:
+                self.kaspad = m.group(1)
             m = re.search(r"\((\d+)\)\s+(0x[0-9a-fA-F]{40})\s+key\s+(0x[0-9a-fA-F]{64})", line)
             if m:
                 self.accounts.append((m.group(2).lower(), bytes.fromhex(m.group(3)[2:])))
