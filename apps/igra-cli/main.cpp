@@ -23,6 +23,9 @@
 #include "crypto/key_file.hpp"
 #include "crypto/secp256k1.hpp"
 #include "kaspa/address.hpp"
+#include "chain/transaction.hpp"
+#include "chain/transaction_codec.hpp"
+#include "crypto/bip32.hpp"
 #include "igra/network.hpp"
 #include "kaspa/lock_script.hpp"
 #include "kaspa/multisig_sign.hpp"
@@ -573,10 +576,137 @@ int cmd_bridge_entry(const EntryFlags& f) {
   }
   die("no L2 outcome for the entry after " + std::to_string(f.wait_s) + " s");
 }
+
+// ---- keys, balance, send, tx status ---------------------------------------------------------------------------
+
+kaspa::Prefix prefix_of_network(const ::igra::igra::NetworkParams& net) {
+  if (net.kaspa_network == "mainnet") return kaspa::Prefix::kMainnet;
+  if (net.kaspa_network == "simnet") return kaspa::Prefix::kSimnet;
+  if (net.kaspa_network == "devnet") return kaspa::Prefix::kDevnet;
+  return kaspa::Prefix::kTestnet;
+}
+
+struct KeyAddresses {
+  std::string l1;        // Schnorr P2PK Kaspa address
+  core::Address20 l2{};  // Ethereum address of the same secp256k1 key
+};
+KeyAddresses addresses_of(const crypto::SecretKey& key, kaspa::Prefix prefix) {
+  const auto x = take(crypto::schnorr_public_key(key), "key");
+  KeyAddresses a;
+  a.l1 = kaspa::Address{prefix, kaspa::AddressVersion::kPubKey, core::Bytes(x.begin(), x.end())}.to_string();
+  a.l2 = crypto::public_key_to_address(take(crypto::public_key_from_secret(key), "key"));
+  return a;
+}
+
+int print_key(const std::string& file, const std::string& network) {
+  const auto net = take(::igra::igra::builtin_network(network), "--network");
+  const auto key = take(crypto::read_secret_key_file(file, "a secret key"), "--key");
+  const auto a = addresses_of(key, prefix_of_network(net));
+  std::printf("key file:     %s\nL1 address:   %s  (Kaspa %s, Schnorr P2PK)\nL2 address:   0x%s  (Igra %s, chain id %llu)\n",
+              file.c_str(), a.l1.c_str(), net.kaspa_network.c_str(), core::to_hex(a.l2).c_str(), net.name.c_str(),
+              static_cast<unsigned long long>(net.chain_id));
+  return 0;
+}
+
+int cmd_keys_new(const std::string& file, const std::string& network) {
+  crypto::SecretKey key;
+  std::ifstream rnd("/dev/urandom", std::ios::binary);
+  do {
+    if (!rnd.read(reinterpret_cast<char*>(key.data()), 32)) die("cannot read /dev/urandom");
+  } while (!crypto::is_valid_secret_key(key));
+  take(crypto::write_secret_key_file(file, key), "--key");
+  return print_key(file, network);
+}
+
+int cmd_keys_import(const std::string& file, const std::string& hex, const std::string& mnemonic,
+                    const std::string& path, const std::string& network) {
+  crypto::SecretKey key;
+  if (!hex.empty() == !mnemonic.empty()) die("give exactly one of --secret HEX and --mnemonic \"WORDS\"");
+  if (!hex.empty()) {
+    key = take(core::fixed_from_hex<32>(hex.rfind("0x", 0) == 0 ? hex.substr(2) : hex), "--secret");
+    if (!crypto::is_valid_secret_key(key)) die("--secret is not a valid secp256k1 secret key");
+  } else {
+    std::size_t words = 0;
+    std::istringstream in(mnemonic);
+    for (std::string w; in >> w;) ++words;
+    if (words != 12 && words != 15 && words != 18 && words != 21 && words != 24)
+      die("--mnemonic must have 12, 15, 18, 21 or 24 words");
+    const auto seed = crypto::bip39_seed(mnemonic);
+    key = take(crypto::bip32_derive(seed, path), "--path").key;
+  }
+  take(crypto::write_secret_key_file(file, key), "--key");
+  return print_key(file, network);
+}
+
+int cmd_balance(const std::string& file, const std::string& network, const std::string& kaspad, const std::string& rpc) {
+  const auto net = take(::igra::igra::builtin_network(network), "--network");
+  const auto key = take(crypto::read_secret_key_file(file, "a secret key"), "--key");
+  const auto a = addresses_of(key, prefix_of_network(net));
+  if (!kaspad.empty()) {
+    auto client = connect_kaspad(kaspad);
+    auto coins = take(client->get_utxos_by_addresses({a.l1}), "GetUtxosByAddresses");
+    client->shutdown();
+    std::uint64_t total = 0;
+    for (const auto& c : coins) total += c.utxo_entry.amount;
+    std::printf("L1 %s: %llu sompi (%.8f KAS) in %zu coins\n", a.l1.c_str(), static_cast<unsigned long long>(total),
+                static_cast<double>(total) / 1e8, coins.size());
+  }
+  if (!rpc.empty()) {
+    const auto bal = l2_call(rpc, "eth_getBalance", nlohmann::json::array({"0x" + core::to_hex(a.l2), "latest"}));
+    const auto wei = take(core::uint256::from_hex(bal.get<std::string>()), "balance");
+    std::printf("L2 0x%s: %s wei of iKAS\n", core::to_hex(a.l2).c_str(), wei.to_decimal().c_str());
+  }
+  return 0;
+}
+
+std::uint64_t hex_u64(const nlohmann::json& j) { return std::stoull(j.get<std::string>(), nullptr, 16); }
+
+int cmd_send(const std::string& file, const std::string& network, const std::string& rpc, const std::string& to,
+             const std::string& value_wei, std::uint64_t wait_s) {
+  const auto net = take(::igra::igra::builtin_network(network), "--network");
+  const auto key = take(crypto::read_secret_key_file(file, "a secret key"), "--key");
+  const auto a = addresses_of(key, prefix_of_network(net));
+  std::string t = to.rfind("0x", 0) == 0 ? to.substr(2) : to;
+  chain::Transaction tx;
+  tx.type = chain::TxType::kDynamicFee;
+  tx.chain_id = core::uint256(net.chain_id);
+  tx.nonce = hex_u64(l2_call(rpc, "eth_getTransactionCount", nlohmann::json::array({"0x" + core::to_hex(a.l2), "pending"})));
+  const std::uint64_t tip = hex_u64(l2_call(rpc, "eth_maxPriorityFeePerGas", nlohmann::json::array()));
+  const std::uint64_t price = hex_u64(l2_call(rpc, "eth_gasPrice", nlohmann::json::array()));
+  tx.max_priority_fee_per_gas = core::uint256(tip);
+  tx.max_fee_per_gas = core::uint256(2 * price + tip);
+  tx.gas_limit = 21000;
+  tx.to = take(core::fixed_from_hex<20>(t), "--to");
+  tx.value = take(core::uint256::from_decimal(value_wei), "--value (wei, decimal)");
+  take(chain::sign_transaction(tx, key), "sign");
+  const core::Bytes raw = chain::encode_transaction(tx);
+  const auto hash = l2_call(rpc, "eth_sendRawTransaction", nlohmann::json::array({"0x" + core::to_hex(raw)}));
+  std::printf("sent %s (nonce %llu)\n", hash.get<std::string>().c_str(), static_cast<unsigned long long>(tx.nonce));
+  std::fflush(stdout);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
+  while (wait_s > 0 && std::chrono::steady_clock::now() < deadline) {
+    const auto r = l2_call(rpc, "eth_getTransactionReceipt", nlohmann::json::array({hash}));
+    if (!r.is_null()) {
+      std::printf("executed in L2 block %llu, status %s\n", static_cast<unsigned long long>(hex_u64(r["blockNumber"])),
+                  r["status"].get<std::string>() == "0x1" ? "success" : "reverted");
+      return r["status"].get<std::string>() == "0x1" ? 0 : 3;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return wait_s > 0 ? (die("no receipt after " + std::to_string(wait_s) + " s"), 1) : 0;
+}
+
+int cmd_tx_status(const std::string& id, const std::string& rpc) {
+  std::string h = id.rfind("0x", 0) == 0 ? id : "0x" + id;
+  const auto fate = l2_call(rpc, "igra_getTransactionFate", nlohmann::json::array({h}));
+  std::printf("%s\n", fate.dump(2).c_str());
+  return fate.value("status", "unknown") == "unknown" ? 2 : 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"igra-cli: Igra Network keys, addresses, lock scripts and Kaspa transactions"};
+  CLI::App app{"igra-cli: Igra Network keys, balances and transfers, the KAS -> iKAS bridge, lock scripts and Kaspa "
+               "transactions"};
   app.require_subcommand(1);
 
   std::string demo_net = "devnet";
@@ -658,11 +788,48 @@ int main(int argc, char** argv) {
   entry->add_option("--lock-script", ef.lock_script, "pay this script instead of the network's (needs --force)");
   entry->add_option("--payload-amount", ef.payload_amount, "amount written in the payload (default: the locked amount)");
 
+  auto* keys = app.add_subcommand("keys", "Key files (one secp256k1 key, hex, mode 0600): the same key is a Kaspa "
+                                             "Schnorr address on L1 and an Ethereum address on L2");
+  keys->require_subcommand(1);
+  std::string k_file, k_network = "devnet", k_secret, k_mnemonic, k_path = "m/44'/111111'/0'/0/0", k_kaspad, k_rpc, k_to,
+                      k_value = "0", k_id;
+  std::uint64_t k_wait = 60;
+  auto* keys_new = keys->add_subcommand("new", "Create a new random key file");
+  keys_new->add_option("--key", k_file, "the key file to create (refused if it exists)")->required();
+  keys_new->add_option("--network", k_network, "network for the printed addresses")->capture_default_str();
+  auto* keys_import = keys->add_subcommand("import", "Create a key file from a hex secret or a BIP-39 mnemonic");
+  keys_import->add_option("--key", k_file, "the key file to create (refused if it exists)")->required();
+  keys_import->add_option("--secret", k_secret, "32-byte secret key in hex");
+  keys_import->add_option("--mnemonic", k_mnemonic, "BIP-39 mnemonic (words are not checked against a word list)");
+  keys_import->add_option("--path", k_path, "BIP-32 derivation path (Kaspa m/44'/111111'/0'/0/i, Ethereum m/44'/60'/0'/0/i)")
+      ->capture_default_str();
+  keys_import->add_option("--network", k_network, "network for the printed addresses")->capture_default_str();
+  auto* keys_show = keys->add_subcommand("show", "The L1 and L2 addresses of a key file");
+  keys_show->add_option("--key", k_file, "key file")->required();
+  keys_show->add_option("--network", k_network, "network")->capture_default_str();
+  auto* bal = app.add_subcommand("balance", "L1 balance (with --kaspad) and L2 balance (with --rpc) of a key file");
+  bal->add_option("--key", k_file, "key file")->required();
+  bal->add_option("--network", k_network, "network")->capture_default_str();
+  bal->add_option("--kaspad", k_kaspad, "kaspad gRPC address");
+  bal->add_option("--rpc", k_rpc, "the Igra node's JSON-RPC (http://HOST:PORT)");
+  auto* send = app.add_subcommand("send", "Send iKAS on L2 (an EIP-1559 transfer through the node's relayer)");
+  send->add_option("--key", k_file, "key file of the sender")->required();
+  send->add_option("--network", k_network, "network")->capture_default_str();
+  send->add_option("--rpc", k_rpc, "the Igra node's JSON-RPC (http://HOST:PORT)")->required();
+  send->add_option("--to", k_to, "recipient (0x...)")->required();
+  send->add_option("--value", k_value, "amount in wei (decimal)")->required();
+  send->add_option("--wait", k_wait, "seconds to wait for the receipt (0: do not wait)")->capture_default_str();
+
   auto* tx = app.add_subcommand("tx", "Kaspa transactions");
   tx->require_subcommand(1);
   std::string tx_path;
   auto* info = tx->add_subcommand("info", "Id, hash, masses and minimum fees of a transaction in JSON (RPC form)");
   info->add_option("file", tx_path, "JSON file, or - for standard input")->required();
+  auto* status = tx->add_subcommand("status", "What became of an L2 transaction hash or an L1 transaction id "
+                                              "(igra_getTransactionFate: executed, dropped with reason, minted, "
+                                              "rejectedEntry, pendingOnL1, unknown)");
+  status->add_option("id", k_id, "L2 transaction hash or Kaspa transaction id")->required();
+  status->add_option("--rpc", k_rpc, "the Igra node's JSON-RPC (http://HOST:PORT)")->required();
 
   CLI11_PARSE(app, argc, argv);
   if (demo->parsed()) return cmd_demo(demo_net);
@@ -671,6 +838,12 @@ int main(int argc, char** argv) {
   if (build->parsed()) return cmd_lockscript_build(required, pubkeys, unlock, lock_prefix);
   if (info->parsed()) return cmd_tx_info(tx_path);
   if (entry->parsed()) return cmd_bridge_entry(ef);
+  if (keys_new->parsed()) return cmd_keys_new(k_file, k_network);
+  if (keys_import->parsed()) return cmd_keys_import(k_file, k_secret, k_mnemonic, k_path, k_network);
+  if (keys_show->parsed()) return print_key(k_file, k_network);
+  if (bal->parsed()) return cmd_balance(k_file, k_network, k_kaspad, k_rpc);
+  if (send->parsed()) return cmd_send(k_file, k_network, k_rpc, k_to, k_value, k_wait);
+  if (status->parsed()) return cmd_tx_status(k_id, k_rpc);
   if (rel_create->parsed()) return cmd_release_create(rel_redeem, rel_kaspad, rel_to, rel_fee, rel_lock_time, rel_prefix, rel_out);
   if (rel_sign->parsed()) return cmd_release_sign(rel_in, rel_key, rel_out);
   if (rel_combine->parsed()) return cmd_release_combine(rel_in, rel_kaspad, rel_submit);
