@@ -23,6 +23,7 @@
 #include "core/keccak.hpp"
 #include "igra/network.hpp"
 #include "kaspa/script_builder.hpp"
+#include "kaspa/tx_id.hpp"
 #include "relayer/relay_queue.hpp"
 #include "relayer/relayer.hpp"
 #include "simnet/rpc_server.hpp"
@@ -118,6 +119,31 @@ int main(int argc, char** argv) {
     const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / reps;
     std::printf("prepare (payload, txid nonce mining for a 2-byte prefix, Schnorr signing): %.0f us per L1 tx "
                 "(%.0f per second on one core)\n", us, 1e6 / us);
+  }
+
+  // Txid nonce mining rate, v0 (BLAKE2b, multi-lane) and v1 (BLAKE3), one core and every core.
+  {
+    auto p = relayer.prepare(signed_transfer(ig::dev_accounts()[9], 1, net.chain_id));
+    if (!p) die(p.error().message);
+    relayer.abandon(*p);
+    const std::uint8_t never[32] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4};
+    for (std::uint16_t version : {0, 1}) {
+      kaspa::Transaction tx = p->built.tx;
+      tx.version = version;
+      auto miner = kaspa::IdMiner::create(tx);
+      if (!miner) die(miner.error().message);
+      const std::uint64_t tries = version == 0 ? 16'000'000 : 4'000'000;
+      auto t0 = Clock::now();
+      (void)miner->find_nonce(core::ByteView(never, 32), 0, tries);
+      const double one = static_cast<double>(tries) / std::chrono::duration<double>(Clock::now() - t0).count();
+      t0 = Clock::now();
+      (void)miner->find_nonce_parallel(core::ByteView(never, 32), 0, tries, 0);
+      const double all = static_cast<double>(tries) / std::chrono::duration<double>(Clock::now() - t0).count();
+      std::printf("txid nonce mining v%u (%zu-byte payload): %.1f M tries/s on one core, %.1f M tries/s on %u cores "
+                  "(a 2-byte prefix takes 65,536 tries on average: %.2f ms)\n",
+                  version, tx.payload.size(), one / 1e6, all / 1e6, std::max(1u, std::thread::hardware_concurrency()),
+                  65536.0 / all * 1e3);
+    }
   }
 
   const auto dir = std::filesystem::temp_directory_path() / ("igra-relayer-bench-" + std::to_string(::getpid()));

@@ -1,7 +1,12 @@
 #include "kaspa/tx_id.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace igra::kaspa {
 
@@ -159,6 +164,41 @@ std::optional<std::pair<std::uint32_t, TransactionId>> IdMiner::find_nonce(core:
     if (match) return std::make_pair(nonce, id);
   }
   return std::nullopt;
+}
+
+std::optional<std::pair<std::uint32_t, TransactionId>> IdMiner::find_nonce_parallel(core::ByteView prefix,
+                                                                                    std::uint32_t start,
+                                                                                    std::uint64_t max_tries,
+                                                                                    unsigned threads) const {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // A 2-byte prefix takes ~65k tries on average: below a few chunks, threads cost more than they save.
+  constexpr std::uint64_t kChunk = 1u << 14;
+  if (threads == 1 || max_tries <= 2 * kChunk) return find_nonce(prefix, start, max_tries);
+  const std::uint64_t chunks = (max_tries + kChunk - 1) / kChunk;
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<std::uint64_t> best_chunk{chunks};  // the lowest chunk with a match so far
+  std::mutex mu;
+  std::optional<std::pair<std::uint32_t, TransactionId>> best;
+  auto work = [&] {
+    for (;;) {
+      const std::uint64_t c = next.fetch_add(1);
+      if (c >= chunks || c >= best_chunk.load()) return;
+      const std::uint64_t tries = std::min(kChunk, max_tries - c * kChunk);
+      auto r = find_nonce(prefix, static_cast<std::uint32_t>(start + c * kChunk), tries);
+      if (!r) continue;
+      std::lock_guard lk(mu);
+      if (c < best_chunk.load()) {
+        best_chunk = c;
+        best = r;
+      }
+      return;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return best;
 }
 
 std::optional<std::pair<std::uint32_t, TransactionId>> IdMiner::find_nonce_v0(core::ByteView prefix, std::uint32_t start,

@@ -120,6 +120,12 @@ class IdMiner {
       core::ByteView prefix, std::uint32_t start, std::uint64_t max_tries,
       core::Blake2bBackend backend = core::blake2b_best_backend()) const noexcept;
 
+  // The same search on `threads` threads (0: every core): chunks of nonces in order, handed out to the threads;
+  // the result is the sequential one (the first match in nonce order).
+  std::optional<std::pair<std::uint32_t, TransactionId>> find_nonce_parallel(core::ByteView prefix, std::uint32_t start,
+                                                                             std::uint64_t max_tries,
+                                                                             unsigned threads = 0) const;
+
   std::uint16_t version() const noexcept { return version_; }
 
  private:

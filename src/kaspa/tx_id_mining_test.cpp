@@ -122,6 +122,29 @@ TEST(IdMinerFindNonce, V0LongPrefixAndNoMatch) {
   EXPECT_FALSE(miner->find_nonce(core::ByteView(too_long, 33), 0, 100));
 }
 
+// The parallel search returns the sequential search's nonce (the first match in nonce order), for v0 and v1,
+// with several thread counts, also across the u32 wrap and when nothing matches.
+TEST(IdMinerFindNonce, ParallelMatchesSequential) {
+  for (std::uint16_t version : {0, 1}) {
+    const Transaction tx = mining_tx(version, 84, static_cast<std::uint8_t>(40 + version));
+    auto miner = IdMiner::create(tx);
+    ASSERT_TRUE(miner);
+    const std::uint8_t p2[2] = {0x97, 0xae};
+    for (std::uint32_t start : {0u, 123'456u, 0xfffff000u}) {
+      const auto seq = miner->find_nonce(core::ByteView(p2, 2), start, 1ull << 32);
+      ASSERT_TRUE(seq);
+      for (unsigned threads : {1u, 2u, 3u, 8u}) {
+        const auto par = miner->find_nonce_parallel(core::ByteView(p2, 2), start, 1ull << 32, threads);
+        ASSERT_TRUE(par) << "threads=" << threads;
+        EXPECT_EQ(par->first, seq->first) << "v" << version << " start=" << start << " threads=" << threads;
+        EXPECT_EQ(par->second, seq->second);
+      }
+    }
+    const std::uint8_t never[32] = {1, 2, 3, 4, 5, 6, 7, 8};
+    EXPECT_FALSE(miner->find_nonce_parallel(core::ByteView(never, 32), 0, 200'000, 3));
+  }
+}
+
 TEST(IdMinerFindNonce, V1MatchesNaiveSearch) {
   std::uint8_t seed = 3;
   for (std::size_t payload_len : {4, 60, 64, 66, 84, 1020, 1024, 1026, 1030, 2100}) {

@@ -73,7 +73,7 @@ core::Result<BuiltTransaction> build_l1_transaction(const Coin& coin, const cryp
 
   // Mine the id nonce (the id excludes signatures and the mass commitment, so signing comes after).
   IGRA_TRY(auto miner, kaspa::IdMiner::create(b.tx));
-  auto found = miner.find_nonce(txid_prefix, nonce_start, 1ull << 32);
+  auto found = miner.find_nonce_parallel(txid_prefix, nonce_start, 1ull << 32);  // on every core
   if (!found)
     return core::Error(core::ErrorCode::kInternal,
                        "relayer: no payload nonce gives a txid starting with " + core::to_hex(txid_prefix));
