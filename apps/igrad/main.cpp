@@ -162,7 +162,13 @@ int main(int argc, char** argv) {
   std::string run_relayer_key;
   run->add_option("--relayer-key", run_relayer_key,
                   "file with the hex secp256k1 key (mode 0600) whose Kaspa coins pay the L1 fees of relayed "
-                  "transactions; without it eth_sendRawTransaction is refused");
+                  "transactions; without it (or --relayer-mnemonic) eth_sendRawTransaction is refused");
+  std::string run_relayer_mnemonic, run_relayer_path = "m/44'/111111'/0'/0/0";
+  run->add_option("--relayer-mnemonic", run_relayer_mnemonic,
+                  "instead of --relayer-key: file with a BIP-39 mnemonic (mode 0600); the relayer's key is derived "
+                  "at --relayer-path");
+  run->add_option("--relayer-path", run_relayer_path, "BIP-32 path of the relayer's key in the mnemonic's wallet")
+      ->capture_default_str();
 
   NetworkChoice serve_net;
   std::string serve_datadir;
@@ -228,8 +234,13 @@ int main(int argc, char** argv) {
                  core::to_hex((*node)->genesis().hash, true));
     std::unique_ptr<igra::kaspa::rpc::Client> relayer_client;
     std::unique_ptr<igra::relayer::Relayer> relayer;
-    if (!run_relayer_key.empty()) {
-      auto key = read_key_file(run_relayer_key);
+    if (!run_relayer_key.empty() && !run_relayer_mnemonic.empty())
+      return fail("run", core::Error{core::ErrorCode::kInvalidArgument, "give --relayer-key or --relayer-mnemonic, not both"});
+    if (!run_relayer_key.empty() || !run_relayer_mnemonic.empty()) {
+      auto key = !run_relayer_key.empty()
+                     ? read_key_file(run_relayer_key)
+                     : igra::crypto::read_mnemonic_key_file(run_relayer_mnemonic, run_relayer_path,
+                                                            "the relayer's Kaspa wallet mnemonic");
       if (!key) return fail("run", key.error());
       igra::kaspa::rpc::ClientOptions co;
       co.target = kaspad;

@@ -11,10 +11,12 @@
 #include <sstream>
 
 #include "core/hex.hpp"
+#include "crypto/bip32.hpp"
 
 namespace igra::crypto {
 
-core::Result<SecretKey> read_secret_key_file(const std::string& path, const std::string& purpose) {
+namespace {
+core::Result<std::string> read_private_file(const std::string& path, const std::string& purpose) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     return core::Error{core::ErrorCode::kIo, "cannot read " + path + ": " + std::strerror(errno)};
@@ -25,7 +27,29 @@ core::Result<SecretKey> read_secret_key_file(const std::string& path, const std:
   if (!f) return core::Error{core::ErrorCode::kIo, "cannot read " + path};
   std::stringstream ss;
   ss << f.rdbuf();
-  std::string text = ss.str();
+  return ss.str();
+}
+}  // namespace
+
+core::Result<SecretKey> read_mnemonic_key_file(const std::string& file, const std::string& path,
+                                               const std::string& purpose) {
+  IGRA_TRY(std::string text, read_private_file(file, purpose));
+  std::istringstream in(text);
+  std::string words, w;
+  std::size_t n = 0;
+  while (in >> w) {
+    words += (n++ ? " " : "") + w;
+  }
+  if (n != 12 && n != 15 && n != 18 && n != 21 && n != 24)
+    return core::Error{core::ErrorCode::kInvalidArgument, file + ": a mnemonic has 12, 15, 18, 21 or 24 words, not " +
+                                                              std::to_string(n)};
+  const auto seed = bip39_seed(words);
+  IGRA_TRY(auto ext, bip32_derive(seed, path));
+  return ext.key;
+}
+
+core::Result<SecretKey> read_secret_key_file(const std::string& path, const std::string& purpose) {
+  IGRA_TRY(std::string text, read_private_file(path, purpose));
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   std::size_t start = 0;
   while (start < text.size() && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
