@@ -111,6 +111,19 @@ core::Result<Relayer::Prepared> Relayer::prepare_locked(core::ByteView raw_l2_tx
     IGRA_TRY(const std::uint64_t daa, virtual_daa_locked());
     shape.v1_lane = daa >= *options_.toccata_daa_score;
   }
+  if (options_.use_fee_estimate) {
+    const auto now = std::chrono::steady_clock::now();
+    if (last_fee_estimate_ == std::chrono::steady_clock::time_point{} ||
+        now - last_fee_estimate_ >= std::chrono::milliseconds(options_.fee_estimate_interval_ms)) {
+      last_fee_estimate_ = now;
+      if (auto est = client_->get_fee_estimate(options_.rpc_timeout); est.ok()) {
+        feerate_ = est->normal_buckets.empty() ? est->priority_bucket.feerate : est->normal_buckets.front().feerate;
+      } else {
+        spdlog::debug("relayer: GetFeeEstimate failed ({}); paying the policy minimum", est.error().message);
+      }
+    }
+    shape.feerate = feerate_;
+  }
   IGRA_TRY(const std::uint64_t fee, relay_fee(spk_, payload, shape));
   const std::uint64_t min_amount = fee + options_.min_change_sompi;
 
@@ -236,6 +249,7 @@ RelayerStats Relayer::stats() const {
   std::lock_guard lock(mu_);
   RelayerStats s = stats_;
   s.wallet = wallet_.counts();
+  s.feerate = feerate_;
   return s;
 }
 

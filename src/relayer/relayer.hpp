@@ -52,6 +52,9 @@ struct RelayerOptions {
   // Submissions tried with another coin when kaspad refuses the coin (spent elsewhere, unknown, immature).
   int max_attempts = 4;
   kaspa::rpc::Timeout rpc_timeout = kaspa::rpc::kDefaultTimeout;
+  // Fee = max(policy minimum, mass x kaspad's normal feerate from GetFeeEstimate, re-read at most this often).
+  bool use_fee_estimate = true;
+  std::uint64_t fee_estimate_interval_ms = 5000;
 };
 
 struct RelayerStats {
@@ -60,6 +63,7 @@ struct RelayerStats {
   std::uint64_t fees_sompi = 0;      // fees of the submitted transactions
   std::uint64_t zipped = 0;          // of them with a 0x95 payload
   std::uint64_t resent = 0;          // resend() calls that kaspad accepted
+  double feerate = 0;                // the feerate in use (sompi per gram; 0: policy minimum only)
   WalletCounts wallet;
 };
 
@@ -132,6 +136,8 @@ class Relayer {
   std::chrono::steady_clock::time_point last_refresh_{};
   bool refreshed_once_ = false;
   std::uint64_t last_daa_ = 0;
+  double feerate_ = 0;  // sompi per gram, from the last fee estimate
+  std::chrono::steady_clock::time_point last_fee_estimate_{};
   RelayerStats stats_;
 };
 

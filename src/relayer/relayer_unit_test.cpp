@@ -3,6 +3,8 @@
 // documented txid prefix, lane gate and fee rules (igra-protocol.md §1, decisions.md).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <algorithm>
 
 #include "chain/transaction.hpp"
@@ -144,6 +146,27 @@ TEST(relayer_tx_builder, V0TransactionHasThePrefixValidSignatureAndPolicyFee) {
   ASSERT_TRUE(devnet.ok());
   EXPECT_TRUE(igra::matches_prefix(b->id, *devnet));
   EXPECT_TRUE(igra::passes_lane_gate(tx, *devnet, 100));
+}
+
+// With kaspad's fee estimate (sompi per gram), the fee is mass x feerate + 1000 once that exceeds the policy fee;
+// a low feerate leaves the policy fee.
+TEST(relayer_tx_builder, FeeFollowsTheEstimatedFeerate) {
+  const auto key = key_of(1);
+  const auto spk = spk_of(key);
+  const Coin c = coin(5 * kaspa::kSompiPerKaspa, spk, 1);
+  const core::Bytes payload = *encode_l2_tx_payload(raw_transfer(0));
+  TxShape shape;
+  shape.feerate = 1000.5;
+  auto b = build_l1_transaction(c, key, spk, payload, kPrefix, shape, 20'000'000);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  const auto m = kaspa::calc_non_contextual_masses(b->tx);
+  const std::uint64_t mass = std::max(m.compute_mass, m.transient_mass);
+  EXPECT_EQ(b->fee, static_cast<std::uint64_t>(std::ceil(static_cast<double>(mass) * 1000.5)) + 1000);
+  EXPECT_EQ(b->tx.outputs[0].value + b->fee, c.entry.amount);
+  EXPECT_EQ(*relay_fee(spk, payload, shape), b->fee);
+  shape.feerate = 0.01;
+  EXPECT_EQ(*relay_fee(spk, payload, shape),
+            2 * std::max(kaspa::minimum_relay_fee_crescendo(m), kaspa::minimum_relay_fee_toccata(m)) + 1000);
 }
 
 TEST(relayer_tx_builder, V1TransactionIsOnTheIgraLane) {

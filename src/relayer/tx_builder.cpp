@@ -1,6 +1,7 @@
 #include "relayer/tx_builder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "core/hex.hpp"
@@ -31,9 +32,14 @@ kaspa::Transaction skeleton(const Coin& coin, const kaspa::ScriptPublicKey& chan
   return tx;
 }
 
-std::uint64_t fee_for(const kaspa::Transaction& signed_tx) {
+std::uint64_t fee_for(const kaspa::Transaction& signed_tx, double feerate) {
   const auto m = kaspa::calc_non_contextual_masses(signed_tx);
-  return 2 * std::max(kaspa::minimum_relay_fee_crescendo(m), kaspa::minimum_relay_fee_toccata(m)) + kFeeMargin;
+  const std::uint64_t policy =
+      2 * std::max(kaspa::minimum_relay_fee_crescendo(m), kaspa::minimum_relay_fee_toccata(m)) + kFeeMargin;
+  if (!(feerate > 0)) return policy;
+  const double mass = static_cast<double>(std::max(m.compute_mass, m.transient_mass));
+  const double estimated = std::ceil(std::min(mass * feerate, 1e15)) + static_cast<double>(kFeeMargin);
+  return std::max(policy, static_cast<std::uint64_t>(estimated));
 }
 
 }  // namespace
@@ -49,7 +55,7 @@ core::Result<std::uint64_t> relay_fee(const kaspa::ScriptPublicKey& funding_spk,
   // The size of a Schnorr signature script (OP_DATA_65 || sig || sighash type) is fixed; a placeholder of the same
   // length gives the signed masses without signing.
   tx.inputs[0].signature_script.assign(66, 0);
-  return fee_for(tx);
+  return fee_for(tx, shape.feerate);
 }
 
 core::Result<BuiltTransaction> build_l1_transaction(const Coin& coin, const crypto::SecretKey& key,
@@ -85,7 +91,7 @@ core::Result<BuiltTransaction> build_l1_transaction(const Coin& coin, const cryp
   if (auto r = kaspa::sign_transaction(b.tx, entries, keys); !r.ok()) return r.error().context("relayer: signing");
   if (kaspa::transaction_id(b.tx) != b.id)
     return core::Error(core::ErrorCode::kInternal, "relayer: mined id does not match the signed transaction");
-  if (fee_for(b.tx) != fee)
+  if (fee_for(b.tx, shape.feerate) != fee)
     return core::Error(core::ErrorCode::kInternal, "relayer: fee changed after signing (signature script size)");
   return b;
 }

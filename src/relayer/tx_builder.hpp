@@ -3,8 +3,9 @@
 // the Igra payload, the txid nonce mined so the id starts with the network prefix, then signed.
 //
 // Fee: twice the larger of the Crescendo policy minimum (1 sompi per gram of compute mass) and the Toccata relay
-// minimum (kaspa::minimum_relay_fee_toccata), plus 1000 sompi, so the transaction passes both mempool policies.
-// It depends only on the non-contextual masses, i.e. on the sizes, not on the amounts.
+// minimum (kaspa::minimum_relay_fee_toccata), plus 1000 sompi, so the transaction passes both mempool policies;
+// at least the mass times kaspad's estimated feerate when one is given (TxShape::feerate). It depends only on the
+// non-contextual masses, i.e. on the sizes, not on the amounts.
 //
 // Versions (decisions.md "Toccata / KIP-21"): v0 on the native subnetwork before the network's Toccata activation;
 // from it on, v1 on the Igra lane (subnetwork 97b10000 + 16 zero bytes) with a compute budget of 10 per input.
@@ -30,6 +31,8 @@ struct Coin {
 struct TxShape {
   bool v1_lane = false;                  // v1 on the Igra lane (after Toccata) instead of v0 native
   std::uint32_t lane_id = kIgraLaneId;   // used when v1_lane
+  // kaspad's fee estimate (sompi per gram, GetFeeEstimate); the fee is at least mass x feerate. 0: policy only.
+  double feerate = 0;
 };
 
 struct BuiltTransaction {
