@@ -328,6 +328,16 @@ void RelayQueue::recover() { resend_due(/*all=*/true); }
 void RelayQueue::step() {
   send_queued(std::nullopt, /*fail_on_no_coins=*/false);
   resend_due(/*all=*/false);
+  // Idle: merge fragmented coins (never while items wait, so consolidation never delays a relayed transaction).
+  if (options_.consolidate_every_ms == 0) return;
+  const std::uint64_t t = now();
+  {
+    std::lock_guard lk(mu_);
+    if (!open_.empty() || t < last_consolidation_ms_ + options_.consolidate_every_ms) return;
+    last_consolidation_ms_ = t;
+  }
+  std::lock_guard send_lock(send_mu_);
+  if (auto r = relayer_.consolidate(); !r.ok()) spdlog::warn("relayer: {}", r.error().message);
 }
 
 void RelayQueue::resend_due(bool all) {
@@ -460,6 +470,9 @@ std::string relayer_metrics_text(Relayer& relayer, RelayQueue& queue) {
   metric("igra_relayer_rebuilds_total", "counter", "L1 transactions rebuilt because the old one could not be accepted.",
          q.rebuilds);
   metric("igra_relayer_failed_total", "counter", "Submissions that failed.", r.failed);
+  metric("igra_relayer_consolidations_total", "counter", "Consolidation transactions submitted.", r.consolidations);
+  metric("igra_relayer_feerate_millisompi_per_gram", "gauge", "Feerate in use (kaspad's estimate), milli-sompi per gram.",
+         static_cast<std::uint64_t>(r.feerate * 1000));
   metric("igra_relayer_fees_sompi_total", "counter", "L1 fees paid, in sompi.", r.fees_sompi);
   metric("igra_relayer_zipped_total", "counter", "L1 transactions with a zlib (0x95) payload.", r.zipped);
   metric("igra_relayer_wallet_coins", "gauge", "Spendable confirmed coins of the funding key.", r.wallet.confirmed);

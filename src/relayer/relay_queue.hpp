@@ -65,6 +65,7 @@ struct RelayQueueOptions {
   std::uint64_t resubmit_after_ms = 15'000;
   std::uint64_t rebuild_after_ms = 120'000;
   std::uint64_t poll_ms = 250;            // worker period
+  std::uint64_t consolidate_every_ms = 30'000;  // when idle, Relayer::consolidate() at most this often (0: never)
   std::function<std::uint64_t()> now_ms;  // wall clock (tests replace it)
 };
 
@@ -129,6 +130,7 @@ class RelayQueue {
   std::unordered_map<core::Hash32, std::uint64_t> by_hash_;  // open items (hashes are random: the default hash is fine)
   std::map<std::uint64_t, std::vector<std::uint64_t>> done_by_block_;  // executed / dropped seqs by L2 block
   RelayQueueStats counters_;
+  std::uint64_t last_consolidation_ms_ = 0;
 
   std::atomic<bool> stop_{false};
   std::mutex wake_mu_;

@@ -7,7 +7,9 @@
 
 #include "chain/transaction_codec.hpp"
 #include "core/hex.hpp"
+#include "kaspa/mass.hpp"
 #include "kaspa/script_builder.hpp"
+#include "kaspa/sign.hpp"
 #include "kaspa/script_class.hpp"
 #include "kaspa/tx_id.hpp"
 
@@ -204,6 +206,64 @@ core::Result<kaspa::TransactionId> Relayer::submit_locked(core::ByteView raw_l2_
     }
   }
   return last_error ? *last_error : fail(core::ErrorCode::kInternal, "no attempt made");
+}
+
+core::Result<std::optional<kaspa::TransactionId>> Relayer::consolidate(std::size_t threshold, std::size_t max_inputs) {
+  std::lock_guard lock(mu_);
+  if (init_error_) return *init_error_;
+  IGRA_TRY_VOID(refresh_locked());
+  std::vector<Coin> coins = wallet_.take_fragments(threshold, std::max<std::size_t>(2, max_inputs));
+  if (coins.empty()) return std::optional<kaspa::TransactionId>();
+  kaspa::Transaction tx;
+  std::vector<kaspa::UtxoEntry> entries;
+  std::uint64_t total = 0;
+  for (const auto& c : coins) {
+    kaspa::TransactionInput in;
+    in.previous_outpoint = c.outpoint;
+    tx.inputs.push_back(in);
+    entries.push_back(c.entry);
+    total += c.entry.amount;
+  }
+  tx.outputs.push_back(kaspa::TransactionOutput{total, spk_, std::nullopt});
+  kaspa::set_standard_compute_commits(tx);
+  // Fee from the signed size (a Schnorr signature script is 66 bytes).
+  for (auto& in : tx.inputs) in.signature_script.assign(66, 0);
+  const auto m = kaspa::calc_non_contextual_masses(tx);
+  const std::uint64_t fee =
+      2 * std::max(kaspa::minimum_relay_fee_crescendo(m), kaspa::minimum_relay_fee_toccata(m)) + 1000;
+  auto give_back = [&] {
+    for (const auto& c : coins) wallet_.release(c);
+  };
+  if (total <= fee + options_.min_change_sompi) {
+    give_back();
+    return std::optional<kaspa::TransactionId>();
+  }
+  tx.outputs[0].value = total - fee;
+  for (auto& in : tx.inputs) in.signature_script.clear();
+  const auto storage = kaspa::calc_storage_mass(tx, entries);
+  if (!storage) {
+    give_back();
+    return fail(core::ErrorCode::kInternal, "consolidation: storage mass incomputable");
+  }
+  tx.storage_mass = *storage;
+  const std::vector<crypto::SecretKey> keys(1, options_.funding_key);
+  if (auto r = kaspa::sign_transaction(tx, entries, keys); !r.ok()) {
+    give_back();
+    return r.error();
+  }
+  const kaspa::TransactionId id = kaspa::transaction_id(tx);
+  auto submitted = client_->submit_transaction(tx, false, options_.rpc_timeout);
+  if (!submitted.ok() && !kaspa::rpc::is_timeout(submitted.error()) && !kaspa::rpc::is_disconnected(submitted.error())) {
+    give_back();
+    refreshed_once_ = false;
+    return fail(core::ErrorCode::kInvalidArgument, "consolidation refused: " + kaspa::rpc::rpc_error_message(submitted.error()));
+  }
+  wallet_.adopt(tx, id);
+  ++stats_.consolidations;
+  stats_.fees_sompi += fee;
+  spdlog::info("relayer: consolidated {} coins ({} sompi) into one, L1 tx {} (fee {} sompi)", coins.size(), total,
+               core::to_hex(id), fee);
+  return std::optional<kaspa::TransactionId>(id);
 }
 
 core::Result<std::uint64_t> Relayer::virtual_daa_locked() {

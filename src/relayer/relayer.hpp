@@ -63,6 +63,7 @@ struct RelayerStats {
   std::uint64_t fees_sompi = 0;      // fees of the submitted transactions
   std::uint64_t zipped = 0;          // of them with a 0x95 payload
   std::uint64_t resent = 0;          // resend() calls that kaspad accepted
+  std::uint64_t consolidations = 0;  // consolidation transactions submitted
   double feerate = 0;                // the feerate in use (sompi per gram; 0: policy minimum only)
   WalletCounts wallet;
 };
@@ -110,6 +111,11 @@ class Relayer {
   SendOutcome send(const Prepared& prepared);
   void abandon(const Prepared& prepared);
   SendOutcome resend(const kaspa::Transaction& tx);
+
+  // When more than `threshold` confirmed coins are spendable, spends up to `max_inputs` of the smallest in one
+  // transaction back to the funding key (fewer, larger coins: smaller later transactions, no KIP-9 storage-mass
+  // trouble). Returns its id, or nullopt when the wallet is not fragmented. The queue's worker calls it when idle.
+  core::Result<std::optional<kaspa::TransactionId>> consolidate(std::size_t threshold = 50, std::size_t max_inputs = 40);
 
   // Spendable coins (sompi) as the wallet sees them after re-reading the UTXO set: mature confirmed coins not
   // spent by own transactions, plus the change of own pending transactions.

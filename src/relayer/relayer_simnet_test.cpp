@@ -395,6 +395,32 @@ TEST_F(relayer_simnet, AfterToccataActivationTransactionsAreV1OnTheIgraLane) {
 }
 
 
+// A fragmented wallet (many coinbase outputs) is consolidated: the 40 smallest coins go into one output to the
+// funding key, accepted by the simnet; a wallet below the threshold is left alone.
+TEST_F(relayer_simnet, FragmentedCoinsAreConsolidated) {
+  start();
+  mine(kMaturity + 60);
+  auto none = relayer_->consolidate(1000, 40);
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_FALSE(none->has_value());
+  auto id = relayer_->consolidate(20, 40);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE(id->has_value());
+  const auto pool = mempool();
+  ASSERT_TRUE(pool.count(**id));
+  const kaspa::Transaction& tx = pool.at(**id);
+  EXPECT_EQ(tx.inputs.size(), 40u);
+  ASSERT_EQ(tx.outputs.size(), 1u);
+  EXPECT_EQ(tx.outputs[0].script_public_key, relayer_->l1_script());
+  mine(3);
+  const L1View v = l1_view();
+  EXPECT_TRUE(v.accepted.count(**id));
+  EXPECT_EQ(relayer_->stats().consolidations, 1u);
+  // The consolidated coin pays a relayed transaction afterwards.
+  auto sent = relayer_->submit(transfer(0));
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
+}
+
 // The persistent queue (relay_queue.hpp) over the same simnet: every L2 transaction is recorded before it is
 // sent, sent in order without double-spending an input, tracked to L2 execution, and after the relayer and the
 // L1 node both restart (the L1 from its block journal, with an empty mempool) the very same signed L1

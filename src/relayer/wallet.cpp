@@ -1,6 +1,7 @@
 #include "relayer/wallet.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace igra::relayer {
 
@@ -112,10 +113,29 @@ void Wallet::spent(const Coin& input, const Coin& change) {
   unconfirmed_[change.outpoint] = Pending{change, depth + 1};
 }
 
+std::vector<Coin> Wallet::take_fragments(std::size_t threshold, std::size_t max) {
+  std::vector<Coin> out;
+  if (confirmed_.size() <= threshold) return out;
+  std::vector<std::size_t> order(confirmed_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [this](std::size_t a, std::size_t b) { return confirmed_[a].entry.amount < confirmed_[b].entry.amount; });
+  order.resize(std::min(order.size(), max));
+  std::sort(order.begin(), order.end(), std::greater<>());  // erase from the back
+  for (std::size_t i : order) {
+    out.push_back(confirmed_[i]);
+    reserve(confirmed_[i].outpoint, true);
+    depth_of_taken_[confirmed_[i].outpoint] = 0;
+    confirmed_.erase(confirmed_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  return out;
+}
+
 void Wallet::adopt(const kaspa::Transaction& tx, const kaspa::TransactionId& id) {
   std::uint32_t depth = 0;
   for (const auto& in : tx.inputs) {
     const kaspa::Outpoint& o = in.previous_outpoint;
+    depth_of_taken_.erase(o);
     if (auto u = unconfirmed_.find(o); u != unconfirmed_.end()) {
       depth = std::max(depth, u->second.depth);
       unconfirmed_.erase(u);

@@ -60,6 +60,11 @@ class Wallet {
   // transaction chains onto it and is accepted after it.
   void adopt(const kaspa::Transaction& tx, const kaspa::TransactionId& id);
 
+  // Consolidation: takes (reserves) up to `max` confirmed coins, smallest first, when more than `threshold` are
+  // spendable; empty otherwise. Give them back with release() if they are not spent.
+  std::vector<Coin> take_fragments(std::size_t threshold, std::size_t max);
+  std::size_t confirmed_count() const noexcept { return confirmed_.size(); }
+
   bool has_coin(std::uint64_t min_amount) const;
   // Spendable sompi: confirmed + unconfirmed change.
   std::uint64_t balance() const;
