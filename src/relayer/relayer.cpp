@@ -139,6 +139,11 @@ core::Result<Relayer::Prepared> Relayer::prepare_locked(core::ByteView raw_l2_tx
     if (stale || !wallet_.has_coin(min_amount)) {
       IGRA_TRY_VOID(refresh_locked());
       coin = wallet_.take(min_amount, false);
+      if (!coin && options_.use_utxo_notifications) {
+        // Notifications may lag behind the node: ask it before giving up.
+        IGRA_TRY_VOID(refresh_locked(/*full=*/true));
+        coin = wallet_.take(min_amount, false);
+      }
     }
     if (!coin) coin = wallet_.take(min_amount, true);
   }
@@ -273,14 +278,65 @@ core::Result<std::uint64_t> Relayer::virtual_daa_locked() {
   return last_daa_;
 }
 
-core::Result<void> Relayer::refresh_locked() {
+core::Result<void> Relayer::refresh_locked(bool full) {
+  const auto now = std::chrono::steady_clock::now();
+  // From the notification-kept UTXO set when it is valid and not due for a resynchronization (no UTXO query).
+  if (options_.use_utxo_notifications) {
+    bool use = false;
+    {
+      std::lock_guard lk(mirror_mu_);
+      use = !full && mirror_valid_ &&
+            now - last_full_refresh_ < std::chrono::milliseconds(options_.full_refresh_interval_ms);
+    }
+    if (use) {
+      // The virtual DAA score first (coinbases newer than it look immature: the safe side), then the set.
+      IGRA_TRY(const std::uint64_t daa, virtual_daa_locked());
+      std::vector<kaspa::rpc::UtxosByAddressesEntry> set;
+      {
+        std::lock_guard lk(mirror_mu_);
+        set.reserve(mirror_.size());
+        for (const auto& [o, e] : mirror_) set.push_back({address_, o, e});
+      }
+      wallet_.update(set, daa);
+      last_refresh_ = now;
+      refreshed_once_ = true;
+      return {};
+    }
+    if (!subscribed_) {
+      auto sub = client_->subscribe_utxos_changed(
+          {address_},
+          [this](const kaspa::rpc::UtxosChanged& c) {
+            std::lock_guard lk(mirror_mu_);
+            for (const auto& r : c.removed) mirror_.erase(r.outpoint);
+            for (const auto& a : c.added) {
+              if (!(a.utxo_entry.script_public_key == spk_)) continue;
+              mirror_[a.outpoint] = a.utxo_entry;
+              mirror_daa_ = std::max(mirror_daa_, a.utxo_entry.block_daa_score);
+            }
+            ++notifications_;
+          },
+          options_.rpc_timeout);
+      subscribed_ = sub.ok();
+      if (!sub.ok()) spdlog::debug("relayer: UtxosChanged subscription failed ({}); polling", sub.error().message);
+    }
+  }
   // Server info first: a coinbase newer than that DAA score then looks immature (the safe side).
   IGRA_TRY(const std::uint64_t daa, virtual_daa_locked());
   auto utxos = client_->get_utxos_by_addresses({address_}, options_.rpc_timeout);
+  ++stats_.utxo_queries;
   if (!utxos.ok())
     return fail(utxos.error().code, "reading the L1 coins of " + address_ + ": " + utxos.error().message);
   wallet_.update(*utxos, daa);
-  last_refresh_ = std::chrono::steady_clock::now();
+  if (subscribed_) {
+    std::lock_guard lk(mirror_mu_);
+    mirror_.clear();
+    for (const auto& u : *utxos)
+      if (u.utxo_entry.script_public_key == spk_) mirror_[u.outpoint] = u.utxo_entry;
+    mirror_daa_ = std::max(mirror_daa_, daa);
+    mirror_valid_ = true;
+  }
+  last_refresh_ = now;
+  last_full_refresh_ = now;
   refreshed_once_ = true;
   return {};
 }
@@ -301,7 +357,7 @@ core::Error Relayer::no_coins_error_locked(std::uint64_t min_amount) const {
 core::Result<std::uint64_t> Relayer::balance() {
   std::lock_guard lock(mu_);
   if (init_error_) return *init_error_;
-  IGRA_TRY_VOID(refresh_locked());
+  IGRA_TRY_VOID(refresh_locked(/*full=*/true));
   return wallet_.balance();
 }
 
@@ -310,6 +366,10 @@ RelayerStats Relayer::stats() const {
   RelayerStats s = stats_;
   s.wallet = wallet_.counts();
   s.feerate = feerate_;
+  {
+    std::lock_guard lk(mirror_mu_);
+    s.utxo_notifications = notifications_;
+  }
   return s;
 }
 

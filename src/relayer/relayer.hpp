@@ -18,6 +18,7 @@
 // RelayQueue (relay_queue.hpp), built on prepare() / send() / resend().
 #include <array>
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,10 @@ struct RelayerOptions {
   // Submissions tried with another coin when kaspad refuses the coin (spent elsewhere, unknown, immature).
   int max_attempts = 4;
   kaspa::rpc::Timeout rpc_timeout = kaspa::rpc::kDefaultTimeout;
+  // Keep the funding address's UTXO set from kaspad's UtxosChanged notifications (a full GetUtxosByAddresses only at
+  // the start and every `full_refresh_interval_ms` to resynchronize).
+  bool use_utxo_notifications = true;
+  std::uint64_t full_refresh_interval_ms = 60'000;
   // Fee = max(policy minimum, mass x kaspad's normal feerate from GetFeeEstimate, re-read at most this often).
   bool use_fee_estimate = true;
   std::uint64_t fee_estimate_interval_ms = 5000;
@@ -64,6 +69,8 @@ struct RelayerStats {
   std::uint64_t zipped = 0;          // of them with a 0x95 payload
   std::uint64_t resent = 0;          // resend() calls that kaspad accepted
   std::uint64_t consolidations = 0;  // consolidation transactions submitted
+  std::uint64_t utxo_queries = 0;    // GetUtxosByAddresses calls
+  std::uint64_t utxo_notifications = 0;  // UtxosChanged notifications applied
   double feerate = 0;                // the feerate in use (sompi per gram; 0: policy minimum only)
   WalletCounts wallet;
 };
@@ -127,7 +134,7 @@ class Relayer {
   core::Result<kaspa::TransactionId> submit_locked(core::ByteView raw_l2_tx);
   core::Result<Prepared> prepare_locked(core::ByteView raw_l2_tx);
   SendOutcome send_locked(const Prepared& prepared);
-  core::Result<void> refresh_locked();
+  core::Result<void> refresh_locked(bool full = false);
   core::Result<std::uint64_t> virtual_daa_locked();
   core::Error no_coins_error_locked(std::uint64_t min_amount) const;
 
@@ -143,6 +150,14 @@ class Relayer {
   bool refreshed_once_ = false;
   std::uint64_t last_daa_ = 0;
   double feerate_ = 0;  // sompi per gram, from the last fee estimate
+  // The address's UTXO set as notifications maintain it (guarded by mirror_mu_, never held across an RPC).
+  mutable std::mutex mirror_mu_;
+  std::map<kaspa::Outpoint, kaspa::UtxoEntry> mirror_;
+  bool mirror_valid_ = false;
+  bool subscribed_ = false;
+  std::uint64_t mirror_daa_ = 0;  // the highest block DAA score among notified entries
+  std::uint64_t notifications_ = 0;
+  std::chrono::steady_clock::time_point last_full_refresh_{};
   std::chrono::steady_clock::time_point last_fee_estimate_{};
   RelayerStats stats_;
 };

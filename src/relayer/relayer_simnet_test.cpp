@@ -395,6 +395,40 @@ TEST_F(relayer_simnet, AfterToccataActivationTransactionsAreV1OnTheIgraLane) {
 }
 
 
+// The wallet follows the funding address through UtxosChanged notifications: every submission below needs a
+// confirmed coin (no chaining) and re-reads the coins, yet after the first full query no GetUtxosByAddresses is
+// made; every transaction is accepted and no coin is spent twice.
+TEST_F(relayer_simnet, WalletFollowsUtxoNotifications) {
+  start();
+  mine(kMaturity + 20);
+  RelayerOptions o;
+  o.funding_key = relayer_wallet_.key;
+  o.address_prefix = kaspa::Prefix::kSimnet;
+  o.txid_prefix = {0x97, 0xae};
+  o.coinbase_maturity = kMaturity;
+  o.use_unconfirmed_change = false;
+  o.refresh_interval_ms = 0;
+  Relayer r(o, *client_);
+  std::vector<kaspa::TransactionId> ids;
+  std::set<kaspa::Outpoint> spent;
+  for (std::uint64_t n = 0; n < 10; ++n) {
+    auto id = r.submit(transfer(n, 2));
+    ASSERT_TRUE(id.ok()) << id.error().message;
+    ids.push_back(*id);
+    mine(1);
+    std::this_thread::sleep_for(20ms);  // let the notification arrive
+  }
+  mine(3);
+  const L1View v = l1_view();
+  for (const auto& id : ids) {
+    EXPECT_TRUE(v.accepted.count(id)) << core::to_hex(id);
+    for (const auto& in : v.bodies.at(id).inputs) EXPECT_TRUE(spent.insert(in.previous_outpoint).second);
+  }
+  const RelayerStats st = r.stats();
+  EXPECT_LE(st.utxo_queries, 2u) << "the wallet polled instead of following notifications";
+  EXPECT_GE(st.utxo_notifications, 5u);
+}
+
 // A fragmented wallet (many coinbase outputs) is consolidated: the 40 smallest coins go into one output to the
 // funding key, accepted by the simnet; a wallet below the threshold is left alone.
 TEST_F(relayer_simnet, FragmentedCoinsAreConsolidated) {
