@@ -326,7 +326,7 @@ class IgradAgreement : public ::testing::Test {
 
   // Waits until every running node has derived every closed window: its head block is in the window just below
   // the sink's (call it after a batch of >= 20 linear blocks, so that window holds chain blocks).
-  void wait_caught_up(std::chrono::seconds timeout = 120s) {
+  void wait_caught_up(std::chrono::seconds timeout = 300s) {
     const std::uint64_t want = sink_daa() / 10 - 1;
     const auto start = Clock::now();
     for (int i = 0; i < 2; ++i) {
