@@ -475,6 +475,12 @@ std::string relayer_metrics_text(Relayer& relayer, RelayQueue& queue) {
          static_cast<std::uint64_t>(r.feerate * 1000));
   metric("igra_relayer_fees_sompi_total", "counter", "L1 fees paid, in sompi.", r.fees_sompi);
   metric("igra_relayer_zipped_total", "counter", "L1 transactions with a zlib (0x95) payload.", r.zipped);
+  metric("igra_relayer_nonce_tries_total", "counter", "Transaction ids hashed by the txid nonce search.", r.nonce_tries);
+  out += "# HELP igra_relayer_mining_seconds_total Time spent in the txid nonce search.\n"
+         "# TYPE igra_relayer_mining_seconds_total counter\nigra_relayer_mining_seconds_total " +
+         std::to_string(r.mining_seconds) + "\n";
+  metric("igra_relayer_wallet_balance_sompi", "gauge", "Spendable sompi of the funding key (confirmed and own change).",
+         r.balance_sompi);
   metric("igra_relayer_wallet_coins", "gauge", "Spendable confirmed coins of the funding key.", r.wallet.confirmed);
   metric("igra_relayer_wallet_unconfirmed_coins", "gauge", "Change outputs of own pending L1 transactions.",
          r.wallet.unconfirmed);

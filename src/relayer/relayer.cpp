@@ -155,6 +155,8 @@ core::Result<Relayer::Prepared> Relayer::prepare_locked(core::ByteView raw_l2_tx
     wallet_.release(*coin);
     return std::move(built).error();
   }
+  stats_.nonce_tries += built->tries;
+  stats_.mining_seconds += built->mining_seconds;
   Prepared p;
   p.change = Coin{kaspa::Outpoint{built->id, 0}, kaspa::UtxoEntry{built->tx.outputs[0].value, spk_, 0, false, std::nullopt}};
   p.built = std::move(*built);
@@ -365,6 +367,7 @@ RelayerStats Relayer::stats() const {
   std::lock_guard lock(mu_);
   RelayerStats s = stats_;
   s.wallet = wallet_.counts();
+  s.balance_sompi = wallet_.balance();
   s.feerate = feerate_;
   {
     std::lock_guard lk(mirror_mu_);

@@ -70,6 +70,9 @@ struct RelayerStats {
   std::uint64_t resent = 0;          // resend() calls that kaspad accepted
   std::uint64_t consolidations = 0;  // consolidation transactions submitted
   std::uint64_t utxo_queries = 0;    // GetUtxosByAddresses calls
+  std::uint64_t nonce_tries = 0;     // txid nonce mining: ids hashed
+  double mining_seconds = 0;         // and the time it took
+  std::uint64_t balance_sompi = 0;   // spendable coins as the wallet sees them
   std::uint64_t utxo_notifications = 0;  // UtxosChanged notifications applied
   double feerate = 0;                // the feerate in use (sompi per gram; 0: policy minimum only)
   WalletCounts wallet;

@@ -548,6 +548,12 @@ TEST_F(relayer_simnet, QueueSurvivesARestartAndALostMempoolAndTracksToExecution)
   st = (*q)->stats();
   EXPECT_EQ(st.executed, 12u);
   EXPECT_EQ(st.submitted + st.queued, 0u);
+  // Prometheus text: queue depth by state, mining work, fees, wallet balance.
+  const std::string metrics = relayer_metrics_text(*relayer_, **q);
+  EXPECT_NE(metrics.find("igra_relayer_queue_items{state=\"executed\"} 12\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("igra_relayer_queue_items{state=\"submitted\"} 0\n"), std::string::npos);
+  EXPECT_NE(metrics.find("igra_relayer_wallet_balance_sompi "), std::string::npos);
+  EXPECT_NE(metrics.find("# TYPE igra_relayer_nonce_tries_total counter"), std::string::npos);
   q->reset();
   q = RelayQueue::open(qo, *relayer_);
   ASSERT_TRUE(q.ok());

@@ -1,6 +1,7 @@
 #include "relayer/tx_builder.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -79,11 +80,14 @@ core::Result<BuiltTransaction> build_l1_transaction(const Coin& coin, const cryp
 
   // Mine the id nonce (the id excludes signatures and the mass commitment, so signing comes after).
   IGRA_TRY(auto miner, kaspa::IdMiner::create(b.tx));
+  const auto t0 = std::chrono::steady_clock::now();
   auto found = miner.find_nonce_parallel(txid_prefix, nonce_start, 1ull << 32);  // on every core
+  b.mining_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!found)
     return core::Error(core::ErrorCode::kInternal,
                        "relayer: no payload nonce gives a txid starting with " + core::to_hex(txid_prefix));
   b.nonce = found->first;
+  b.tries = static_cast<std::uint64_t>(static_cast<std::uint32_t>(found->first - nonce_start)) + 1;
   IGRA_TRY_VOID(kaspa::set_payload_nonce(b.tx, b.nonce));
   b.id = found->second;
 

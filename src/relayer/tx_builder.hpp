@@ -40,6 +40,8 @@ struct BuiltTransaction {
   kaspa::TransactionId id;
   std::uint64_t fee = 0;
   std::uint32_t nonce = 0;
+  std::uint64_t tries = 0;      // ids hashed by the nonce search (the sequential count)
+  double mining_seconds = 0;    // wall time of the nonce search
 };
 
 // The fee a relayer transaction with this payload size pays (see above); `payload` needs its 4 nonce bytes.
