@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <string_view>
 
 #include "core/hex.hpp"
@@ -41,6 +42,9 @@ Bytes encode_item(const RelayItem& it) {
   e.add_uint(it.last_send_ms);
   e.add_uint(it.l2_block);
   e.add_string(it.note);
+  e.add_uint(it.input.amount);
+  e.add_uint(it.input.block_daa_score);
+  e.add_uint(it.input.is_coinbase ? 1 : 0);
   e.end_list(l);
   return std::move(e).finish();
 }
@@ -68,6 +72,12 @@ core::Result<RelayItem> decode_item(std::uint64_t seq, ByteView raw) {
   IGRA_TRY(it.l2_block, r.read_uint64());
   IGRA_TRY(auto note, r.read_bytes());
   it.note.assign(note.begin(), note.end());
+  if (!r.empty()) {
+    IGRA_TRY(it.input.amount, r.read_uint64());
+    IGRA_TRY(it.input.block_daa_score, r.read_uint64());
+    IGRA_TRY(auto cb, r.read_uint64());
+    it.input.is_coinbase = cb != 0;
+  }
   return it;
 }
 
@@ -211,6 +221,7 @@ void RelayQueue::send_queued(std::optional<std::uint64_t> upto, bool fail_on_no_
       // Record the signed L1 transaction before kaspad sees it.
       item.l1_tx = kaspa::encode_transaction(prepared->built.tx);
       item.l1_txid = prepared->built.id;
+      item.input = prepared->coin.entry;
       item.state = ItemState::kSubmitted;
       item.sends = 1;
       item.first_send_ms = item.last_send_ms = now();
@@ -361,7 +372,7 @@ void RelayQueue::resend_due(bool all) {
     auto tx = kaspa::decode_transaction(item.l1_tx);
     if (!tx.ok()) continue;
     const Relayer::SendOutcome o = relayer_.resend(*tx);
-    std::lock_guard lk(mu_);
+    std::unique_lock lk(mu_);
     auto it = open_.find(seq);
     if (it == open_.end()) continue;  // executed meanwhile
     RelayItem& cur = it->second;
@@ -372,6 +383,51 @@ void RelayQueue::resend_due(bool all) {
       ++cur.sends;
       spdlog::info("relayer: L1 tx {} of L2 tx {} sent again (kaspad had lost it)", core::to_hex(cur.l1_txid),
                    core::to_hex(cur.l2_hash, true));
+    } else if (o.result == Relayer::SendResult::kKnown && o.message.find("mempool") != std::string::npos &&
+               options_.replace_after_ms > 0 && cur.last_send_ms >= cur.first_send_ms + options_.replace_after_ms &&
+               cur.input.amount > 0) {
+      // Stuck in kaspad's mempool: replace it at a higher fee; its descendants are built again on the replacement.
+      RelayItem item_copy = cur;
+      const kaspa::Outpoint input_outpoint = tx->inputs.empty() ? kaspa::Outpoint{} : tx->inputs[0].previous_outpoint;
+      lk.unlock();  // the replacement talks to kaspad
+      auto replaced = relayer_.replace(*tx, Coin{input_outpoint, item_copy.input});
+      lk.lock();
+      auto again = open_.find(seq);
+      if (again == open_.end()) continue;
+      RelayItem& c2 = again->second;
+      if (!replaced.ok()) {
+        c2.note = replaced.error().message;
+        (void)persist({&c2});
+        continue;
+      }
+      std::set<kaspa::TransactionId> dropped = {c2.l1_txid};
+      c2.l1_tx = kaspa::encode_transaction(*replaced);
+      c2.l1_txid = kaspa::transaction_id(*replaced);
+      c2.sends = 1;
+      c2.first_send_ms = c2.last_send_ms = now();
+      c2.note = "replaced at a higher fee";
+      ++counters_.replacements;
+      std::vector<const RelayItem*> changed = {&c2};
+      for (auto later = std::next(again); later != open_.end(); ++later) {
+        RelayItem& d = later->second;
+        if (d.state != ItemState::kSubmitted) continue;
+        auto dtx = kaspa::decode_transaction(d.l1_tx);
+        if (!dtx.ok()) continue;
+        bool descends = false;
+        for (const auto& in : dtx->inputs) descends |= dropped.count(in.previous_outpoint.transaction_id) != 0;
+        if (!descends) continue;
+        dropped.insert(d.l1_txid);
+        relayer_.forget(d.l1_txid);
+        d.state = ItemState::kQueued;
+        d.l1_tx.clear();
+        d.l1_txid = Hash32{};
+        d.sends = 0;
+        d.note = "rebuilt after the replacement of an ancestor";
+        changed.push_back(&d);
+      }
+      (void)persist(changed);
+      spdlog::info("relayer: {} relayed transactions follow the replacement and are built again", changed.size() - 1);
+      break;  // one replacement per pass; the rebuilt items go out in order next
     } else if (o.result == Relayer::SendResult::kKnown && o.message.find("mempool") == std::string::npos &&
                cur.last_send_ms >= cur.first_send_ms + options_.rebuild_after_ms) {
       // Its coin is gone and still nothing executed it: this L1 transaction can never be accepted. Build anew.
@@ -467,6 +523,7 @@ std::string relayer_metrics_text(Relayer& relayer, RelayQueue& queue) {
     out += std::string("igra_relayer_queue_items{state=\"") + name + "\"} " + std::to_string(v) + "\n";
   metric("igra_relayer_l1_submitted_total", "counter", "L1 transactions accepted by SubmitTransaction.", r.submitted);
   metric("igra_relayer_l1_resent_total", "counter", "L1 transactions sent again after kaspad lost them.", r.resent);
+  metric("igra_relayer_replacements_total", "counter", "Stuck L1 transactions replaced at a higher fee.", r.replacements);
   metric("igra_relayer_rebuilds_total", "counter", "L1 transactions rebuilt because the old one could not be accepted.",
          q.rebuilds);
   metric("igra_relayer_failed_total", "counter", "Submissions that failed.", r.failed);

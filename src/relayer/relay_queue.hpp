@@ -8,7 +8,8 @@
 // An L2 unwind (Kaspa reorg) returns the items of the unwound blocks to `submitted` (re-tracked). A submitted
 // item that no committed block has executed `resubmit_after_ms` after its last send is sent again with the
 // same bytes (kaspad lost it: restart of kaspad or of igrad dev's embedded simnet, mempool eviction, a reorg that
-// dropped it); only when kaspad keeps saying its coin is spent and still nothing executes it after
+// dropped it); one still in kaspad's mempool `replace_after_ms` after its first send is replaced at a higher fee
+// (SubmitTransactionReplacement) and the items chained after it are built again on the replacement; only when kaspad keeps saying its coin is spent and still nothing executes it after
 // `rebuild_after_ms` is a new L1 transaction built (the old one cannot be accepted any more). The signed L1
 // transaction is recorded before it is sent, so a crash between the two never leads to a second, different L1
 // transaction for the same item: after a restart the recorded one is sent again.
@@ -18,7 +19,8 @@
 //
 // Tables (own LMDB environment, normally DATADIR/relayer):
 //   RelayItem   key u64be(seq)            value RLP([raw L2 tx, state, L1 tx (kaspa tx_codec) or "", sends,
-//                                                 first send ms, last send ms, L2 block, note])
+//                                                 first send ms, last send ms, L2 block, note,
+//                                                 input amount, input block DAA score, input is coinbase])
 //   RelayByHash key L2 tx hash (32)       value u64be(seq)
 //   RelayMeta   key "next"                value u64be(next seq)
 #include <atomic>
@@ -36,6 +38,7 @@
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "kaspa/transaction.hpp"
 #include "relayer/relayer.hpp"
 #include "state/lmdb_env.hpp"
 
@@ -56,6 +59,7 @@ struct RelayItem {
   std::uint64_t last_send_ms = 0;
   std::uint64_t l2_block = 0;      // executed / dropped: the L2 block
   std::string note;                // drop reason, failure message, last kaspad answer
+  kaspa::UtxoEntry input;          // the coin the L1 transaction spends (for a replacement)
   bool done() const noexcept { return state == ItemState::kExecuted || state == ItemState::kDropped || state == ItemState::kFailed; }
 };
 
@@ -64,6 +68,9 @@ struct RelayQueueOptions {
   bool sync = true;                       // fsync every change (off only in tests)
   std::uint64_t resubmit_after_ms = 15'000;
   std::uint64_t rebuild_after_ms = 120'000;
+  // Still in kaspad's mempool this long after its first send: replaced at a higher fee (Relayer::replace) and its
+  // descendants (later items chained on its change) are built again on the replacement. 0: never.
+  std::uint64_t replace_after_ms = 60'000;
   std::uint64_t poll_ms = 250;            // worker period
   std::uint64_t consolidate_every_ms = 30'000;  // when idle, Relayer::consolidate() at most this often (0: never)
   std::function<std::uint64_t()> now_ms;  // wall clock (tests replace it)
@@ -71,7 +78,7 @@ struct RelayQueueOptions {
 
 struct RelayQueueStats {
   std::uint64_t queued = 0, submitted = 0, executed = 0, dropped = 0, failed = 0;  // items by state
-  std::uint64_t sends = 0, resends = 0, rebuilds = 0;                               // since open
+  std::uint64_t sends = 0, resends = 0, rebuilds = 0, replacements = 0;            // since open
 };
 
 class RelayQueue {

@@ -215,6 +215,42 @@ core::Result<kaspa::TransactionId> Relayer::submit_locked(core::ByteView raw_l2_
   return last_error ? *last_error : fail(core::ErrorCode::kInternal, "no attempt made");
 }
 
+void Relayer::forget(const kaspa::TransactionId& id) {
+  std::lock_guard lock(mu_);
+  wallet_.forget(id);
+}
+
+core::Result<kaspa::Transaction> Relayer::replace(const kaspa::Transaction& old, const Coin& input) {
+  std::lock_guard lock(mu_);
+  if (init_error_) return *init_error_;
+  if (old.inputs.size() != 1 || old.outputs.empty() || !(old.inputs[0].previous_outpoint == input.outpoint) ||
+      input.entry.amount < old.outputs[0].value)
+    return fail(core::ErrorCode::kInvalidArgument, "replace: not a relayer transaction spending the given coin");
+  const kaspa::TransactionId old_id = kaspa::transaction_id(old);
+  const std::uint64_t old_fee = input.entry.amount - old.outputs[0].value;
+  const auto m = kaspa::calc_non_contextual_masses(old);
+  const double mass = static_cast<double>(std::max<std::uint64_t>(1, std::max(m.compute_mass, m.transient_mass)));
+  TxShape shape;
+  shape.lane_id = options_.lane_id;
+  shape.v1_lane = old.version == kaspa::kTxVersionToccata;
+  shape.feerate = 2.0 * static_cast<double>(old_fee) / mass;
+  if (auto est = client_->get_fee_estimate(options_.rpc_timeout); est.ok())
+    shape.feerate = std::max(shape.feerate, est->priority_bucket.feerate);
+  std::uint32_t nonce = 0;
+  if (old.payload.size() >= 4) nonce = core::load_be<std::uint32_t>(old.payload.data() + old.payload.size() - 4);
+  IGRA_TRY(auto built, build_l1_transaction(input, options_.funding_key, spk_, old.payload, options_.txid_prefix, shape,
+                                            options_.min_change_sompi, nonce + 1));
+  auto r = client_->submit_transaction_replacement(built.tx, options_.rpc_timeout);
+  if (!r.ok()) return fail(core::ErrorCode::kInvalidArgument, "replacement refused: " + kaspa::rpc::rpc_error_message(r.error()));
+  wallet_.forget(old_id);
+  wallet_.adopt(built.tx, built.id);
+  ++stats_.replacements;
+  stats_.fees_sompi += built.fee;
+  spdlog::info("relayer: replaced stuck L1 tx {} (fee {} sompi) by {} (fee {} sompi)", core::to_hex(old_id), old_fee,
+               core::to_hex(built.id), built.fee);
+  return built.tx;
+}
+
 core::Result<std::optional<kaspa::TransactionId>> Relayer::consolidate(std::size_t threshold, std::size_t max_inputs) {
   std::lock_guard lock(mu_);
   if (init_error_) return *init_error_;

@@ -69,6 +69,7 @@ struct RelayerStats {
   std::uint64_t zipped = 0;          // of them with a 0x95 payload
   std::uint64_t resent = 0;          // resend() calls that kaspad accepted
   std::uint64_t consolidations = 0;  // consolidation transactions submitted
+  std::uint64_t replacements = 0;    // stuck transactions replaced at a higher fee
   std::uint64_t utxo_queries = 0;    // GetUtxosByAddresses calls
   std::uint64_t nonce_tries = 0;     // txid nonce mining: ids hashed
   double mining_seconds = 0;         // and the time it took
@@ -121,6 +122,13 @@ class Relayer {
   SendOutcome send(const Prepared& prepared);
   void abandon(const Prepared& prepared);
   SendOutcome resend(const kaspa::Transaction& tx);
+  // A stuck transaction (in kaspad's mempool for too long): a replacement spending the same coin with the same
+  // payload (nonce mined again) at a higher fee - at least twice the old feerate and kaspad's priority estimate -
+  // submitted with SubmitTransactionReplacement (kaspad drops the old one and its descendants). The wallet forgets
+  // the old change and adopts the new one. `input` is the coin `old` spends.
+  core::Result<kaspa::Transaction> replace(const kaspa::Transaction& old, const Coin& input);
+  // kaspad dropped this own transaction (a descendant of a replaced one): forget its change.
+  void forget(const kaspa::TransactionId& id);
 
   // When more than `threshold` confirmed coins are spendable, spends up to `max_inputs` of the smallest in one
   // transaction back to the funding key (fewer, larger coins: smaller later transactions, no KIP-9 storage-mass

@@ -429,6 +429,62 @@ TEST_F(relayer_simnet, WalletFollowsUtxoNotifications) {
   EXPECT_GE(st.utxo_notifications, 5u);
 }
 
+// Stuck in the mempool: the queue replaces the oldest stuck L1 transaction at a higher fee (same coin, same L2
+// payload) and rebuilds its descendants on the replacement; every L2 transaction is then accepted exactly once.
+TEST_F(relayer_simnet, StuckTransactionIsReplacedAndItsDescendantsRebuilt) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("igra-relay-rbf-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  struct Cleanup {
+    std::filesystem::path p;
+    ~Cleanup() { std::filesystem::remove_all(p); }
+  } cleanup{dir};
+  start();
+  mine(kMaturity + 15);
+  std::uint64_t clock_ms = 5'000'000;
+  RelayQueueOptions qo;
+  qo.path = dir.string();
+  qo.sync = false;
+  qo.resubmit_after_ms = 1'000;
+  qo.replace_after_ms = 5'000;
+  qo.consolidate_every_ms = 0;
+  qo.now_ms = [&clock_ms] { return clock_ms; };
+  auto q = RelayQueue::open(qo, *relayer_);
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  std::vector<core::Bytes> raws;
+  std::vector<kaspa::TransactionId> first_ids;
+  for (std::uint64_t n = 0; n < 5; ++n) {
+    raws.push_back(transfer(n, 1));
+    auto item = (*q)->submit(raws.back(), core::keccak256(raws.back()));
+    ASSERT_TRUE(item.ok()) << item.error().message;
+    first_ids.push_back(item->l1_txid);
+  }
+  const auto before = mempool();
+  ASSERT_EQ(before.size(), 5u);
+  const std::uint64_t old_change = before.at(first_ids[0]).outputs[0].value;
+  clock_ms += 6'000;  // nothing mined: all five are still in the mempool, the first is stuck
+  (*q)->step();       // resend -> "already in the mempool" -> replace the first, requeue the four descendants
+  (*q)->step();       // the four go out again, chained on the replacement
+  const auto after = mempool();
+  ASSERT_EQ(after.size(), 5u);
+  for (const auto& id : first_ids) EXPECT_FALSE(after.count(id)) << "old L1 tx still pooled: " << core::to_hex(id);
+  const auto first_now = (*q)->item(core::keccak256(raws[0]));
+  ASSERT_TRUE(first_now.has_value());
+  ASSERT_TRUE(after.count(first_now->l1_txid));
+  EXPECT_LT(after.at(first_now->l1_txid).outputs[0].value, old_change);  // same coin, less change: a higher fee
+  EXPECT_EQ((*q)->stats().replacements, 1u);
+  EXPECT_EQ(relayer_->stats().replacements, 1u);
+  mine(3);
+  const L1View v = l1_view();
+  std::map<core::Bytes, int> carried;
+  for (const auto& id : v.accepted) {
+    auto it = v.bodies.find(id);
+    if (it == v.bodies.end() || igra::classify_payload(it->second.payload) != igra::PayloadKind::kL2Tx) continue;
+    carried[igra::l2_tx_bytes(it->second.payload).value()]++;
+  }
+  for (const auto& raw : raws) EXPECT_EQ(carried[raw], 1) << "an L2 transaction accepted " << carried[raw] << " times";
+}
+
 // A fragmented wallet (many coinbase outputs) is consolidated: the 40 smallest coins go into one output to the
 // funding key, accepted by the simnet; a wallet below the threshold is left alone.
 TEST_F(relayer_simnet, FragmentedCoinsAreConsolidated) {

@@ -154,6 +154,11 @@ void Wallet::adopt(const kaspa::Transaction& tx, const kaspa::TransactionId& id)
         Pending{Coin{kaspa::Outpoint{id, 0}, kaspa::UtxoEntry{tx.outputs[0].value, spk_, 0, false, std::nullopt}}, depth + 1};
 }
 
+void Wallet::forget(const kaspa::TransactionId& id) {
+  for (auto it = unconfirmed_.begin(); it != unconfirmed_.end();)
+    it = it->first.transaction_id == id ? unconfirmed_.erase(it) : std::next(it);
+}
+
 bool Wallet::has_coin(std::uint64_t min_amount) const {
   for (const auto& c : confirmed_)
     if (c.entry.amount >= min_amount) return true;

@@ -65,6 +65,9 @@ class Wallet {
   std::vector<Coin> take_fragments(std::size_t threshold, std::size_t max);
   std::size_t confirmed_count() const noexcept { return confirmed_.size(); }
 
+  // An own transaction that kaspad dropped (replaced, or a descendant of a replaced one): its change is gone.
+  void forget(const kaspa::TransactionId& id);
+
   bool has_coin(std::uint64_t min_amount) const;
   // Spendable sompi: confirmed + unconfirmed change.
   std::uint64_t balance() const;
