@@ -4,7 +4,9 @@
 // --block-ms while the run lasts). Prints L2 transactions per second to L1 submission, and the single-thread
 // cost of building one L1 transaction (prepare: payload, nonce mining, signing) without sending it.
 //
-//   relayer_bench [--txs N] [--threads T] [--block-ms MS] [--no-sync]
+//   relayer_bench [--txs N] [--threads T] [--block-ms MS] [--no-sync] [--v1]
+//
+// --v1: the simnet applies the Toccata rules and the relayer builds v1 transactions on the Igra lane (BLAKE3 ids).
 //
 // Target (issue 9): at least 200 L2 transactions per second sustained on the 2-core machine.
 #include <atomic>
@@ -62,16 +64,17 @@ core::Bytes signed_transfer(const ig::DevAccount& a, std::uint64_t nonce, std::u
 int main(int argc, char** argv) {
   std::size_t n_txs = 4000, threads = 2;
   std::uint64_t block_ms = 100;
-  bool sync = true;
+  bool sync = true, v1 = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--txs" && i + 1 < argc) n_txs = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--threads" && i + 1 < argc) threads = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--block-ms" && i + 1 < argc) block_ms = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--no-sync") sync = false;
+    else if (a == "--v1") v1 = true;
     else if (a.rfind("--benchmark", 0) == 0) continue;
     else {
-      std::fprintf(stderr, "usage: %s [--txs N] [--threads T] [--block-ms MS] [--no-sync]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--txs N] [--threads T] [--block-ms MS] [--no-sync] [--v1]\n", argv[0]);
       return 2;
     }
   }
@@ -87,6 +90,10 @@ int main(int argc, char** argv) {
   cfg.simnet.seed = 3;
   cfg.simnet.consensus.coinbase_maturity = 5;
   cfg.simnet.miners.push_back(simnet::MinerConfig{kaspa::p2pk_script(*pub), {}, 1.0});
+  if (v1) {  // Toccata rules: the relayer builds v1 transactions on the Igra lane
+    cfg.simnet.consensus.tx_validator.toccata = true;
+    cfg.mempool = simnet::MempoolConfig::toccata();
+  }
   simnet::SimnetNode l1(cfg);
   simnet::RpcServerOptions so;
   so.port = 0;
@@ -104,6 +111,7 @@ int main(int argc, char** argv) {
   ro.address_prefix = kaspa::Prefix::kSimnet;
   ro.txid_prefix = {static_cast<std::uint8_t>(net.txid_prefix.at(0)), static_cast<std::uint8_t>(net.txid_prefix.at(1))};
   ro.coinbase_maturity = 5;
+  if (v1) ro.toccata_daa_score = 0;
   relayer::Relayer relayer(ro, client);
 
   // Single-thread cost of one L1 transaction without sending it (payload, nonce mining, signing).
@@ -185,8 +193,8 @@ int main(int argc, char** argv) {
   miner.join();
   const auto st = relayer.stats();
   std::printf("submitted %zu L2 transactions (%zu failed) from %zu threads in %.2f s: %.0f L2 tx/s to L1 submission "
-              "(queue fsync %s; fees %.4f KAS, %llu zipped)\n",
-              ok.load(), failed.load(), threads, secs, static_cast<double>(ok.load()) / secs, sync ? "on" : "off",
+              "(v%d transactions, queue fsync %s; fees %.4f KAS, %llu zipped)\n",
+              ok.load(), failed.load(), threads, secs, static_cast<double>(ok.load()) / secs, v1 ? 1 : 0, sync ? "on" : "off",
               static_cast<double>(st.fees_sompi) / 1e8, static_cast<unsigned long long>(st.zipped));
   std::printf("target: 200 L2 tx/s sustained (issue 9)\n");
   queue->reset();
