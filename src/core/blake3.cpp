@@ -5,6 +5,10 @@
 
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace igra::core {
 namespace {
 
@@ -105,6 +109,81 @@ void compress_cv(std::uint32_t cv[8], const std::uint8_t block[64], std::uint8_t
 
 #undef IGRA_B3_ROUND
 #undef IGRA_B3_G
+
+// Eight compressions side by side: lane l compresses cv[l] with block[l]; block_len, counter and flags are the
+// same for every lane.
+using CompressLanesFn = void (*)(std::uint32_t cv[8][8], const std::uint8_t block[8][64], std::uint8_t block_len,
+                                 std::uint64_t counter, std::uint32_t flags);
+
+void compress_lanes_scalar(std::uint32_t cv[8][8], const std::uint8_t block[8][64], std::uint8_t block_len,
+                           std::uint64_t counter, std::uint32_t flags) {
+  for (int l = 0; l < 8; ++l) compress_cv(cv[l], block[l], block_len, counter, flags);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) void compress_lanes_avx2(std::uint32_t cv[8][8], const std::uint8_t block[8][64],
+                                                          std::uint8_t block_len, std::uint64_t counter,
+                                                          std::uint32_t flags) {
+  __m256i m[16];
+  for (int j = 0; j < 16; ++j)
+    m[j] = _mm256_setr_epi32(static_cast<int>(load32(block[0] + 4 * j)), static_cast<int>(load32(block[1] + 4 * j)),
+                             static_cast<int>(load32(block[2] + 4 * j)), static_cast<int>(load32(block[3] + 4 * j)),
+                             static_cast<int>(load32(block[4] + 4 * j)), static_cast<int>(load32(block[5] + 4 * j)),
+                             static_cast<int>(load32(block[6] + 4 * j)), static_cast<int>(load32(block[7] + 4 * j)));
+  __m256i v[16];
+  for (int i = 0; i < 8; ++i)
+    v[i] = _mm256_setr_epi32(static_cast<int>(cv[0][i]), static_cast<int>(cv[1][i]), static_cast<int>(cv[2][i]),
+                             static_cast<int>(cv[3][i]), static_cast<int>(cv[4][i]), static_cast<int>(cv[5][i]),
+                             static_cast<int>(cv[6][i]), static_cast<int>(cv[7][i]));
+  for (int i = 0; i < 4; ++i) v[8 + i] = _mm256_set1_epi32(static_cast<int>(kIv[i]));
+  v[12] = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(counter)));
+  v[13] = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(counter >> 32)));
+  v[14] = _mm256_set1_epi32(block_len);
+  v[15] = _mm256_set1_epi32(static_cast<int>(flags));
+#define IGRA_B3_ROTR(x, n) _mm256_or_si256(_mm256_srli_epi32((x), (n)), _mm256_slli_epi32((x), 32 - (n)))
+  // Byte-aligned rotations as byte shuffles (one instruction instead of three).
+  const __m256i rot16 = _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5,
+                                         10, 11, 8, 9, 14, 15, 12, 13);
+  const __m256i rot8 = _mm256_setr_epi8(1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4,
+                                        9, 10, 11, 8, 13, 14, 15, 12);
+#define IGRA_B3_G8(a, b, c, d, x, y)                                          \
+  do {                                                                        \
+    v[a] = _mm256_add_epi32(_mm256_add_epi32(v[a], v[b]), (x));              \
+    v[d] = _mm256_shuffle_epi8(_mm256_xor_si256(v[d], v[a]), rot16);         \
+    v[c] = _mm256_add_epi32(v[c], v[d]);                                     \
+    v[b] = IGRA_B3_ROTR(_mm256_xor_si256(v[b], v[c]), 12);                  \
+    v[a] = _mm256_add_epi32(_mm256_add_epi32(v[a], v[b]), (y));              \
+    v[d] = _mm256_shuffle_epi8(_mm256_xor_si256(v[d], v[a]), rot8);          \
+    v[c] = _mm256_add_epi32(v[c], v[d]);                                     \
+    v[b] = IGRA_B3_ROTR(_mm256_xor_si256(v[b], v[c]), 7);                   \
+  } while (0)
+  for (int r = 0; r < 7; ++r) {
+    const std::uint8_t* sc = kSchedule.s[r];
+    IGRA_B3_G8(0, 4, 8, 12, m[sc[0]], m[sc[1]]);
+    IGRA_B3_G8(1, 5, 9, 13, m[sc[2]], m[sc[3]]);
+    IGRA_B3_G8(2, 6, 10, 14, m[sc[4]], m[sc[5]]);
+    IGRA_B3_G8(3, 7, 11, 15, m[sc[6]], m[sc[7]]);
+    IGRA_B3_G8(0, 5, 10, 15, m[sc[8]], m[sc[9]]);
+    IGRA_B3_G8(1, 6, 11, 12, m[sc[10]], m[sc[11]]);
+    IGRA_B3_G8(2, 7, 8, 13, m[sc[12]], m[sc[13]]);
+    IGRA_B3_G8(3, 4, 9, 14, m[sc[14]], m[sc[15]]);
+  }
+#undef IGRA_B3_G8
+#undef IGRA_B3_ROTR
+  alignas(32) std::uint32_t out[8][8];
+  for (int i = 0; i < 8; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(out[i]), _mm256_xor_si256(v[i], v[i + 8]));
+  for (int l = 0; l < 8; ++l)
+    for (int i = 0; i < 8; ++i) cv[l][i] = out[i][l];
+}
+#endif
+
+CompressLanesFn pick_compress_lanes() {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2")) return &compress_lanes_avx2;
+#endif
+  return &compress_lanes_scalar;
+}
+const CompressLanesFn compress_lanes = pick_compress_lanes();
 
 // A parent node's input block: left child CV || right child CV.
 inline void parent_block(std::uint8_t block[64], const std::uint32_t left[8], const std::uint32_t right[8]) noexcept {
@@ -226,6 +305,53 @@ Hash32 Blake3::finalize_with(ByteView tail) const noexcept {
     n -= take;
   }
   return finalize_chunk(c);
+}
+
+void Blake3::finalize_with_lanes(const std::uint8_t* tails, std::size_t tail_len, Hash32 out[kLanes]) const noexcept {
+  const std::size_t chunk_len = std::size_t{chunk_.blocks_compressed} * kBlockLen + chunk_.block_len;
+  if (chunk_len + tail_len > kChunkLen) {
+    for (std::size_t l = 0; l < kLanes; ++l) out[l] = finalize_with(ByteView(tails + l * tail_len, tail_len));
+    return;
+  }
+  // finalize_with's block handling, for every lane at once: all lanes share the control flow (same lengths).
+  std::uint32_t cv[8][8];
+  std::uint8_t block[8][64];
+  for (std::size_t l = 0; l < kLanes; ++l) {
+    std::memcpy(cv[l], chunk_.cv, sizeof(chunk_.cv));
+    std::memcpy(block[l], chunk_.block, 64);
+  }
+  std::size_t block_len = chunk_.block_len;
+  std::uint8_t blocks_compressed = chunk_.blocks_compressed;
+  std::size_t done = 0;
+  while (done < tail_len) {
+    if (block_len == kBlockLen) {
+      compress_lanes(cv, block, 64, chunk_.chunk_counter, chunk_.flags | (blocks_compressed == 0 ? kChunkStart : 0));
+      ++blocks_compressed;
+      block_len = 0;
+    }
+    std::size_t take = kBlockLen - block_len;
+    if (take > tail_len - done) take = tail_len - done;
+    for (std::size_t l = 0; l < kLanes; ++l) std::memcpy(block[l] + block_len, tails + l * tail_len + done, take);
+    block_len += take;
+    done += take;
+  }
+  // finalize_chunk, lane-parallel.
+  for (std::size_t l = 0; l < kLanes; ++l) std::memset(block[l] + block_len, 0, 64 - block_len);
+  std::uint64_t counter = chunk_.chunk_counter;
+  std::uint32_t flags = chunk_.flags | (blocks_compressed == 0 ? kChunkStart : 0) | kChunkEnd;
+  for (std::size_t i = cv_stack_len_; i-- > 0;) {
+    compress_lanes(cv, block, static_cast<std::uint8_t>(block_len), counter, flags);
+    for (std::size_t l = 0; l < kLanes; ++l) {
+      parent_block(block[l], cv_stack_[i], cv[l]);
+      std::memcpy(cv[l], key_, sizeof(key_));
+    }
+    block_len = 64;
+    counter = 0;
+    flags = flags_ | kParent;
+  }
+  compress_lanes(cv, block, static_cast<std::uint8_t>(block_len), counter, flags | kRoot);
+  for (std::size_t l = 0; l < kLanes; ++l)
+    for (int i = 0; i < 8; ++i) store32(out[l].data() + 4 * i, cv[l][i]);
 }
 
 Hash32 Blake3::finalize_chunk(const ChunkState& chunk) const noexcept {

@@ -18,6 +18,10 @@ class Blake3 {
   // Equal to { Blake3 copy = *this; copy.update(tail); return copy.finalize(); } but, when the tail stays within
   // the current 1 KiB chunk, copies only the ~100-byte chunk state instead of the whole hasher (nonce mining).
   Hash32 finalize_with(ByteView tail) const noexcept;
+  // finalize_with for kLanes tails of one length at once (lane i's tail starts at tails + i * tail_len): the
+  // same results, with the lanes' compressions computed side by side (8-wide AVX2 when the CPU has it).
+  static constexpr std::size_t kLanes = 8;
+  void finalize_with_lanes(const std::uint8_t* tails, std::size_t tail_len, Hash32 out[kLanes]) const noexcept;
 
  private:
   struct ChunkState {
