@@ -469,17 +469,11 @@ int cmd_bridge_entry(const EntryFlags& f) {
     amount = static_cast<std::uint64_t>(kas * 1e8 + 0.5);
   }
   if (amount == 0) die("give --amount KAS or --amount-sompi N");
-  std::string to_hex_text = f.to;
-  if (to_hex_text.rfind("0x", 0) == 0 || to_hex_text.rfind("0X", 0) == 0) to_hex_text = to_hex_text.substr(2);
-  const auto recipient = take(core::fixed_from_hex<20>(to_hex_text), "--to (a 20-byte L2 address)");
+  const auto recipient = take(core::fixed_from_hex<20>(f.to), "--to (a 20-byte L2 address)");
   const auto key = take(crypto::read_secret_key_file(f.key_file, "the Kaspa key that funds the entry"), "--key");
   const auto pub = take(crypto::schnorr_public_key(key), "--key");
   const auto spk = kaspa::p2pk_script(pub);
-  const kaspa::Address from{net.kaspa_network == "mainnet" ? kaspa::Prefix::kMainnet
-                            : net.kaspa_network == "simnet" ? kaspa::Prefix::kSimnet
-                            : net.kaspa_network == "devnet" ? kaspa::Prefix::kDevnet
-                                                            : kaspa::Prefix::kTestnet,
-                            kaspa::AddressVersion::kPubKey, core::Bytes(pub.begin(), pub.end())};
+  const kaspa::Address from{net.address_prefix(), kaspa::AddressVersion::kPubKey, core::Bytes(pub.begin(), pub.end())};
   auto client = connect_kaspad(f.kaspad);
   const auto info = take(client->get_server_info(), "GetServerInfo");
   kaspa::ScriptPublicKey lock = net.lock_script_at(info.virtual_daa_score);
@@ -579,13 +573,6 @@ int cmd_bridge_entry(const EntryFlags& f) {
 
 // ---- keys, balance, send, tx status ---------------------------------------------------------------------------
 
-kaspa::Prefix prefix_of_network(const ::igra::igra::NetworkParams& net) {
-  if (net.kaspa_network == "mainnet") return kaspa::Prefix::kMainnet;
-  if (net.kaspa_network == "simnet") return kaspa::Prefix::kSimnet;
-  if (net.kaspa_network == "devnet") return kaspa::Prefix::kDevnet;
-  return kaspa::Prefix::kTestnet;
-}
-
 struct KeyAddresses {
   std::string l1;        // Schnorr P2PK Kaspa address
   core::Address20 l2{};  // Ethereum address of the same secp256k1 key
@@ -601,7 +588,7 @@ KeyAddresses addresses_of(const crypto::SecretKey& key, kaspa::Prefix prefix) {
 int print_key(const std::string& file, const std::string& network) {
   const auto net = take(::igra::igra::builtin_network(network), "--network");
   const auto key = take(crypto::read_secret_key_file(file, "a secret key"), "--key");
-  const auto a = addresses_of(key, prefix_of_network(net));
+  const auto a = addresses_of(key, net.address_prefix());
   std::printf("key file:     %s\nL1 address:   %s  (Kaspa %s, Schnorr P2PK)\nL2 address:   0x%s  (Igra %s, chain id %llu)\n",
               file.c_str(), a.l1.c_str(), net.kaspa_network.c_str(), core::to_hex(a.l2).c_str(), net.name.c_str(),
               static_cast<unsigned long long>(net.chain_id));
@@ -623,7 +610,7 @@ int cmd_keys_import(const std::string& file, const std::string& hex, const std::
   crypto::SecretKey key;
   if (!hex.empty() == !mnemonic.empty()) die("give exactly one of --secret HEX and --mnemonic \"WORDS\"");
   if (!hex.empty()) {
-    key = take(core::fixed_from_hex<32>(hex.rfind("0x", 0) == 0 ? hex.substr(2) : hex), "--secret");
+    key = take(core::fixed_from_hex<32>(hex), "--secret");
     if (!crypto::is_valid_secret_key(key)) die("--secret is not a valid secp256k1 secret key");
   } else {
     std::size_t words = 0;
@@ -641,7 +628,7 @@ int cmd_keys_import(const std::string& file, const std::string& hex, const std::
 int cmd_balance(const std::string& file, const std::string& network, const std::string& kaspad, const std::string& rpc) {
   const auto net = take(::igra::igra::builtin_network(network), "--network");
   const auto key = take(crypto::read_secret_key_file(file, "a secret key"), "--key");
-  const auto a = addresses_of(key, prefix_of_network(net));
+  const auto a = addresses_of(key, net.address_prefix());
   if (!kaspad.empty()) {
     auto client = connect_kaspad(kaspad);
     auto coins = take(client->get_utxos_by_addresses({a.l1}), "GetUtxosByAddresses");
@@ -665,8 +652,7 @@ int cmd_send(const std::string& file, const std::string& network, const std::str
              const std::string& value_wei, std::uint64_t wait_s) {
   const auto net = take(::igra::igra::builtin_network(network), "--network");
   const auto key = take(crypto::read_secret_key_file(file, "a secret key"), "--key");
-  const auto a = addresses_of(key, prefix_of_network(net));
-  std::string t = to.rfind("0x", 0) == 0 ? to.substr(2) : to;
+  const auto a = addresses_of(key, net.address_prefix());
   chain::Transaction tx;
   tx.type = chain::TxType::kDynamicFee;
   tx.chain_id = core::uint256(net.chain_id);
@@ -676,7 +662,7 @@ int cmd_send(const std::string& file, const std::string& network, const std::str
   tx.max_priority_fee_per_gas = core::uint256(tip);
   tx.max_fee_per_gas = core::uint256(2 * price + tip);
   tx.gas_limit = 21000;
-  tx.to = take(core::fixed_from_hex<20>(t), "--to");
+  tx.to = take(core::fixed_from_hex<20>(to), "--to");
   tx.value = take(core::uint256::from_decimal(value_wei), "--value (wei, decimal)");
   take(chain::sign_transaction(tx, key), "sign");
   const core::Bytes raw = chain::encode_transaction(tx);

@@ -107,13 +107,6 @@ int fail(const char* what, const core::Error& e) {
   return 1;
 }
 
-igra::kaspa::Prefix address_prefix(const std::string& kaspa_network) {
-  if (kaspa_network == "mainnet") return igra::kaspa::Prefix::kMainnet;
-  if (kaspa_network.rfind("testnet", 0) == 0) return igra::kaspa::Prefix::kTestnet;
-  if (kaspa_network == "devnet") return igra::kaspa::Prefix::kDevnet;
-  return igra::kaspa::Prefix::kSimnet;
-}
-
 // A relayer key file: 32 bytes of hex (optionally 0x-prefixed) on one line, readable by its owner only.
 core::Result<igra::crypto::SecretKey> read_key_file(const std::string& path) {
   return igra::crypto::read_secret_key_file(path, "the relayer's Kaspa key");
@@ -248,7 +241,7 @@ int main(int argc, char** argv) {
       relayer_client->start();
       igra::relayer::RelayerOptions ro;
       ro.funding_key = *key;
-      ro.address_prefix = address_prefix(net->first.kaspa_network);
+      ro.address_prefix = net->first.address_prefix();
       if (net->first.txid_prefix.size() >= 2) ro.txid_prefix = {net->first.txid_prefix[0], net->first.txid_prefix[1]};
       ro.toccata_daa_score = net->first.toccata_daa_score;
       relayer = std::make_unique<igra::relayer::Relayer>(ro, *relayer_client);

@@ -17,6 +17,7 @@
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 #include "core/uint256.hpp"
+#include "kaspa/address.hpp"
 #include "kaspa/transaction.hpp"
 
 namespace igra::igra {
@@ -67,6 +68,13 @@ struct NetworkParams {
     return lock_script;
   }
   bool toccata_active(std::uint64_t daa) const noexcept { return toccata_daa_score && daa >= *toccata_daa_score; }
+  // Kaspa address prefix of kaspa_network: mainnet, testnet-*, devnet; anything else is a simnet.
+  kaspa::Prefix address_prefix() const noexcept {
+    if (kaspa_network == "mainnet") return kaspa::Prefix::kMainnet;
+    if (kaspa_network.rfind("testnet", 0) == 0) return kaspa::Prefix::kTestnet;
+    if (kaspa_network == "devnet") return kaspa::Prefix::kDevnet;
+    return kaspa::Prefix::kSimnet;
+  }
 };
 
 // Built-in networks: "mainnet", "galleon", "devnet". Unknown name: kNotFound.

@@ -114,8 +114,9 @@ class IdMiner {
   // Tries nonces start, start+1, ... (wrapping, at most `max_tries`) until the id begins with `prefix`
   // (at most 32 bytes). Returns the first such nonce in that order and its id.
   // v0 hashes lanes(backend) nonces per step with the multi-lane BLAKE2b kernel (core/blake2b_multi.hpp: 8 with
-  // AVX-512, 4 with AVX2, 1 scalar); the result is the same as the sequential search for every backend. `backend`
-  // exists for tests and benchmarks; v1 ignores it.
+  // AVX-512, 4 with AVX2, 1 scalar); v1 hashes 8 nonces per step with Blake3::finalize_with_lanes unless `backend`
+  // is kScalar (one at a time). The result is the same as the sequential search in every case. `backend` exists
+  // for tests and benchmarks.
   std::optional<std::pair<std::uint32_t, TransactionId>> find_nonce(
       core::ByteView prefix, std::uint32_t start, std::uint64_t max_tries,
       core::Blake2bBackend backend = core::blake2b_best_backend()) const noexcept;

@@ -125,6 +125,7 @@ core::Result<void> RelayQueue::load() {
     const std::uint64_t seq = core::load_be<std::uint64_t>(e->first.data());
     IGRA_TRY(auto it, decode_item(seq, e->second));
     if (it.done()) {
+      ++done_[static_cast<std::size_t>(it.state)];
       if (it.state != ItemState::kFailed) done_by_block_[it.l2_block].push_back(seq);
     } else {
       by_hash_[it.l2_hash] = seq;
@@ -181,7 +182,6 @@ core::Result<RelayItem> RelayQueue::submit(core::ByteView raw_l2_tx, const Hash3
     }
     by_hash_[l2_hash] = seq;
     open_.emplace(seq, std::move(it));
-    ++counters_.queued;
   }
   send_queued(seq, /*fail_on_no_coins=*/true);
   std::lock_guard lk(mu_);
@@ -263,6 +263,7 @@ void RelayQueue::send_queued(std::optional<std::uint64_t> upto, bool fail_on_no_
     std::lock_guard lk(mu_);
     auto& cur = open_[item.seq];
     cur.state = ItemState::kFailed;
+    ++done_[static_cast<std::size_t>(ItemState::kFailed)];
     cur.note = failure;
     spdlog::warn("relayer: L2 tx {} failed: {}", core::to_hex(cur.l2_hash, true), failure);
     (void)persist({&cur});
@@ -285,6 +286,7 @@ void RelayQueue::on_block(std::uint64_t number, const std::vector<Hash32>& execu
     open_.erase(it->second);
     by_hash_.erase(it);
     done_by_block_[number].push_back(item.seq);
+    ++done_[static_cast<std::size_t>(st)];
     changed.push_back(std::move(item));
   };
   for (const auto& h : executed) settle(h, ItemState::kExecuted, "");
@@ -306,6 +308,7 @@ void RelayQueue::on_unwind(std::uint64_t head) {
       if (!row.ok() || !*row) continue;
       auto item = decode_item(seq, **row);
       if (!item.ok()) continue;
+      --done_[static_cast<std::size_t>(item->state)];
       item->state = item->l1_tx.empty() ? ItemState::kQueued : ItemState::kSubmitted;
       item->l2_block = 0;
       item->last_send_ms = now();  // give the re-derived chain time before a resubmission
@@ -489,21 +492,10 @@ std::vector<Bytes> RelayQueue::open_transactions() {
 RelayQueueStats RelayQueue::stats() {
   std::lock_guard lk(mu_);
   RelayQueueStats s = counters_;
-  s.queued = s.submitted = s.executed = s.dropped = s.failed = 0;
   for (const auto& [seq, it] : open_) (it.state == ItemState::kQueued ? s.queued : s.submitted)++;
-  auto txn = env_->begin_read();
-  if (txn.ok()) {
-    auto c = txn->cursor(kItems);
-    if (c.ok()) {
-      for (auto e = c->first(); e.ok() && *e; e = c->next()) {
-        auto it = decode_item(0, (*e)->second);
-        if (!it.ok()) continue;
-        if (it->state == ItemState::kExecuted) ++s.executed;
-        else if (it->state == ItemState::kDropped) ++s.dropped;
-        else if (it->state == ItemState::kFailed) ++s.failed;
-      }
-    }
-  }
+  s.executed = done_[static_cast<std::size_t>(ItemState::kExecuted)];
+  s.dropped = done_[static_cast<std::size_t>(ItemState::kDropped)];
+  s.failed = done_[static_cast<std::size_t>(ItemState::kFailed)];
   return s;
 }
 

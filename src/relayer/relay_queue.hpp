@@ -23,6 +23,7 @@
 //                                                 input amount, input block DAA score, input is coinbase])
 //   RelayByHash key L2 tx hash (32)       value u64be(seq)
 //   RelayMeta   key "next"                value u64be(next seq)
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -136,7 +137,8 @@ class RelayQueue {
   std::map<std::uint64_t, RelayItem> open_;                   // items not done, by seq
   std::unordered_map<core::Hash32, std::uint64_t> by_hash_;  // open items (hashes are random: the default hash is fine)
   std::map<std::uint64_t, std::vector<std::uint64_t>> done_by_block_;  // executed / dropped seqs by L2 block
-  RelayQueueStats counters_;
+  RelayQueueStats counters_;                   // sends, resends, replacements, rebuilds
+  std::array<std::uint64_t, 5> done_{};         // items that are done, by ItemState (executed, dropped, failed)
   std::uint64_t last_consolidation_ms_ = 0;
 
   std::atomic<bool> stop_{false};

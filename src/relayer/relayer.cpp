@@ -271,9 +271,7 @@ core::Result<std::optional<kaspa::TransactionId>> Relayer::consolidate(std::size
   kaspa::set_standard_compute_commits(tx);
   // Fee from the signed size (a Schnorr signature script is 66 bytes).
   for (auto& in : tx.inputs) in.signature_script.assign(66, 0);
-  const auto m = kaspa::calc_non_contextual_masses(tx);
-  const std::uint64_t fee =
-      2 * std::max(kaspa::minimum_relay_fee_crescendo(m), kaspa::minimum_relay_fee_toccata(m)) + 1000;
+  const std::uint64_t fee = policy_relay_fee(tx);
   auto give_back = [&] {
     for (const auto& c : coins) wallet_.release(c);
   };

@@ -33,10 +33,13 @@ kaspa::Transaction skeleton(const Coin& coin, const kaspa::ScriptPublicKey& chan
   return tx;
 }
 
+std::uint64_t policy_fee(const kaspa::NonContextualMasses& m) {
+  return 2 * std::max(kaspa::minimum_relay_fee_crescendo(m), kaspa::minimum_relay_fee_toccata(m)) + kFeeMargin;
+}
+
 std::uint64_t fee_for(const kaspa::Transaction& signed_tx, double feerate) {
   const auto m = kaspa::calc_non_contextual_masses(signed_tx);
-  const std::uint64_t policy =
-      2 * std::max(kaspa::minimum_relay_fee_crescendo(m), kaspa::minimum_relay_fee_toccata(m)) + kFeeMargin;
+  const std::uint64_t policy = policy_fee(m);
   if (!(feerate > 0)) return policy;
   const double mass = static_cast<double>(std::max(m.compute_mass, m.transient_mass));
   const double estimated = std::ceil(std::min(mass * feerate, 1e15)) + static_cast<double>(kFeeMargin);
@@ -44,6 +47,8 @@ std::uint64_t fee_for(const kaspa::Transaction& signed_tx, double feerate) {
 }
 
 }  // namespace
+
+std::uint64_t policy_relay_fee(const kaspa::Transaction& tx) { return policy_fee(kaspa::calc_non_contextual_masses(tx)); }
 
 core::Result<std::uint64_t> relay_fee(const kaspa::ScriptPublicKey& funding_spk, const core::Bytes& payload,
                                       const TxShape& shape) {

@@ -48,6 +48,10 @@ struct BuiltTransaction {
 core::Result<std::uint64_t> relay_fee(const kaspa::ScriptPublicKey& funding_spk, const core::Bytes& payload,
                                       const TxShape& shape);
 
+// The policy part of the fee of a transaction with its final signature-script sizes (placeholders suffice): twice
+// the larger of the Crescendo and Toccata minimums plus 1000 sompi.
+std::uint64_t policy_relay_fee(const kaspa::Transaction& tx);
+
 // Builds, mines and signs the transaction spending `coin` to `change_spk` with `payload` (last 4 bytes: nonce).
 // Fails when the coin cannot pay the fee plus `min_change` sompi, when the key does not own the coin, or when no
 // nonce gives the prefix (practically impossible for a prefix of up to 3 bytes).

@@ -457,6 +457,12 @@ json EthApi::Impl::get_logs(state::StateView& v, const json& f, CallContext& ctx
   return out;
 }
 
+void EthApi::Impl::add_pending(const core::Address20& sender, std::uint64_t nonce, const core::Hash32& hash) {
+  std::lock_guard lk(pending_mu);
+  pending[sender][nonce] = hash;
+  pending_hashes.insert(hash);
+}
+
 std::uint64_t EthApi::Impl::pending_nonce(state::StateView&, const core::Address20& addr, std::uint64_t latest) {
   std::lock_guard lk(pending_mu);
   auto it = pending.find(addr);
@@ -489,10 +495,7 @@ void EthApi::add_pending(core::ByteView raw) {
   if (!tx) return;
   auto sender = chain::recover_sender(*tx);
   if (!sender) return;
-  std::lock_guard lk(impl_->pending_mu);
-  const core::Hash32 hash = core::keccak256(raw);
-  impl_->pending[*sender][tx->nonce] = hash;
-  impl_->pending_hashes.insert(hash);
+  impl_->add_pending(*sender, tx->nonce, core::keccak256(raw));
 }
 
 void EthApi::register_methods(Dispatcher& d) {

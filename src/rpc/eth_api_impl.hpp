@@ -88,6 +88,8 @@ struct EthApi::Impl {
   // Hashes of relayed transactions not executed yet (to drop them from `pending` when a block drops them).
   std::unordered_set<core::Hash32> pending_hashes;
   std::uint64_t pending_nonce(state::StateView& v, const core::Address20& addr, std::uint64_t latest_nonce);
+  // Records a relayed, not yet executed transaction in the pending view.
+  void add_pending(const core::Address20& sender, std::uint64_t nonce, const core::Hash32& hash);
 
   // ---- filters and subscriptions (eth_filters.cpp) ----
   struct Filter {

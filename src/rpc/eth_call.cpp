@@ -458,11 +458,7 @@ json EthApi::Impl::send_raw_transaction(const json& p, CallContext&) {
   }
   auto r = hooks.submit(raw);
   if (!r) throw RpcError(code::kTransactionRejected, "transaction rejected: " + r.error().message);
-  {
-    std::lock_guard lk(pending_mu);
-    pending[*sender][tx->nonce] = hash;
-    pending_hashes.insert(hash);
-  }
+  add_pending(*sender, tx->nonce, hash);
   publish_pending(hash);
   return hex_data(hash);
 }
