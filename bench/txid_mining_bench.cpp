@@ -6,8 +6,10 @@
 //               v1: cached rest digest + BLAKE3 payload prefix, ~2 compressions per try)
 //   find_nonce: IdMiner::find_nonce with an unreachable 8-byte prefix (the tight loop, no per-call overhead;
 //               v0 runs the multi-lane BLAKE2b kernel of the best backend when integrated)
-//   simd/<be> : the same search as a loop over core::Blake2bFinalBatch (one multi-lane compression per step) with
-//               a forced backend: scalar (1 lane), avx2 (4 lanes), avx512 (8 lanes); v0 only
+//   simd/<be> : v0: the same search as a loop over core::Blake2bFinalBatch (one multi-lane compression per step)
+//               with a forced backend: scalar (1 lane), avx2 (4 lanes), avx512 (8 lanes); v1: IdMiner::find_nonce
+//               with that backend: scalar (one nonce at a time), avx2 (8 lanes), avx512 (16 lanes) of
+//               Blake3::search_nonce_chain
 // Shapes: "250B" = v0 id preimage of 250 bytes (1 P2PK input, 1 P2PK output, 84-byte payload) and the same
 // fields as a v1 tx; "600B" = a 600-byte payload for comparison.
 //
@@ -126,6 +128,19 @@ void BM_SimdMine(benchmark::State& state, std::uint16_t version, std::size_t pay
     return;
   }
   const Transaction tx = make_tx(version, payload_len);
+  if (version != 0) {
+    const auto miner = IdMiner::create(tx);
+    constexpr std::uint64_t kTries = 1 << 16;
+    const std::uint8_t prefix[8] = {0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0xfa, 0xf9, 0xf8};
+    std::uint32_t start = 0;
+    for (auto _ : state) {
+      auto r = miner->find_nonce(core::ByteView(prefix, 8), start, kTries, backend);
+      benchmark::DoNotOptimize(r);
+      start += kTries;
+    }
+    state.SetItemsProcessed(state.iterations() * kTries);
+    return;
+  }
   const core::Bytes pre = transaction_preimage(tx, kTxExcludeSignatureScript | kTxExcludeMassCommit);
   core::Blake2b mid = blake2b_domain_hasher(kDomainTransactionId);
   mid.update(core::ByteView(pre.data(), pre.size() - IdMiner::kNonceSize));
@@ -155,6 +170,12 @@ BENCHMARK_CAPTURE(BM_SimdMine, v0_250B_avx512, std::uint16_t{0}, kPayload250, co
 BENCHMARK_CAPTURE(BM_SimdMine, v0_600B_scalar, std::uint16_t{0}, kPayload600, core::Blake2bBackend::kScalar);
 BENCHMARK_CAPTURE(BM_SimdMine, v0_600B_avx2, std::uint16_t{0}, kPayload600, core::Blake2bBackend::kAvx2);
 BENCHMARK_CAPTURE(BM_SimdMine, v0_600B_avx512, std::uint16_t{0}, kPayload600, core::Blake2bBackend::kAvx512);
+BENCHMARK_CAPTURE(BM_SimdMine, v1_250B_scalar, std::uint16_t{1}, kPayload250, core::Blake2bBackend::kScalar);
+BENCHMARK_CAPTURE(BM_SimdMine, v1_250B_avx2, std::uint16_t{1}, kPayload250, core::Blake2bBackend::kAvx2);
+BENCHMARK_CAPTURE(BM_SimdMine, v1_250B_avx512, std::uint16_t{1}, kPayload250, core::Blake2bBackend::kAvx512);
+BENCHMARK_CAPTURE(BM_SimdMine, v1_600B_scalar, std::uint16_t{1}, kPayload600, core::Blake2bBackend::kScalar);
+BENCHMARK_CAPTURE(BM_SimdMine, v1_600B_avx2, std::uint16_t{1}, kPayload600, core::Blake2bBackend::kAvx2);
+BENCHMARK_CAPTURE(BM_SimdMine, v1_600B_avx512, std::uint16_t{1}, kPayload600, core::Blake2bBackend::kAvx512);
 
 // Floors: the cost of the primitives one try cannot avoid.
 void BM_Floor_Blake2bCompress(benchmark::State& state) {

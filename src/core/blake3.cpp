@@ -185,6 +185,201 @@ CompressLanesFn pick_compress_lanes() {
 }
 const CompressLanesFn compress_lanes = pick_compress_lanes();
 
+// ---- Nonce search over a chain of two hashes (Blake3::search_nonce_chain) ----
+// Everything constant across nonces, computed once in scalar code.
+struct SearchPlan {
+  std::uint32_t cv1[8];      // chaining value before the block that ends with the 4-byte tail
+  std::uint32_t m1[16];      // that block's words with the tail bytes zero
+  unsigned tail_word = 0;    // word holding the tail's first byte
+  unsigned tail_shift = 0;   // bit offset of that byte in the word (0, 8, 16, 24)
+  std::uint32_t counter1_lo = 0, counter1_hi = 0, block_len1 = 0, flags1 = 0;  // flags1 has kRoot when no stack
+  std::uint32_t stack[54][8];  // left siblings still to merge, top of the stack first
+  unsigned stack_len = 0;
+  std::uint32_t key1[8];
+  std::uint32_t parent_flags = 0;  // kRoot added at the last merge
+  std::uint32_t key2[8];           // the second hash: one 64-byte block, first digest || suffix
+  std::uint32_t counter2_lo = 0, counter2_hi = 0, flags2 = 0;
+  std::uint32_t suffix[8];
+  std::uint32_t pmask = 0, pval = 0;  // filter on the digest's first word: (w0 & pmask) == pval
+};
+
+// Scans `groups` groups of W consecutive nonces from `start` (lane l of group g: start + g*W + l, wrapping). Returns
+// the index of the first group with a lane passing the first-word filter and sets *mask to its lanes (bit l), or
+// returns `groups` with *mask = 0.
+using ScanFn = std::uint64_t (*)(const SearchPlan& p, std::uint32_t start, std::uint64_t groups, std::uint32_t* mask);
+
+// One compression of W lanes: state words V v[16] from the chaining value vectors CV[8], message vectors M[16].
+#define IGRA_B3S_G(a, b, c, d, x, y)           \
+  do {                                         \
+    v[a] = V_ADD(V_ADD(v[a], v[b]), (x));      \
+    v[d] = V_ROR16(V_XOR(v[d], v[a]));         \
+    v[c] = V_ADD(v[c], v[d]);                  \
+    v[b] = V_ROR12(V_XOR(v[b], v[c]));         \
+    v[a] = V_ADD(V_ADD(v[a], v[b]), (y));      \
+    v[d] = V_ROR8(V_XOR(v[d], v[a]));          \
+    v[c] = V_ADD(v[c], v[d]);                  \
+    v[b] = V_ROR7(V_XOR(v[b], v[c]));          \
+  } while (0)
+#define IGRA_B3S_COMPRESS(CV, M, ctr_lo, ctr_hi, blen, flg)                        \
+  do {                                                                             \
+    for (int i_ = 0; i_ < 8; ++i_) v[i_] = (CV)[i_];                               \
+    for (int i_ = 0; i_ < 4; ++i_) v[8 + i_] = iv[i_];                             \
+    v[12] = V_SET1(ctr_lo);                                                        \
+    v[13] = V_SET1(ctr_hi);                                                        \
+    v[14] = V_SET1(blen);                                                          \
+    v[15] = V_SET1(flg);                                                           \
+    for (int r_ = 0; r_ < 7; ++r_) {                                               \
+      const std::uint8_t* sc = kSchedule.s[r_];                                    \
+      IGRA_B3S_G(0, 4, 8, 12, (M)[sc[0]], (M)[sc[1]]);                             \
+      IGRA_B3S_G(1, 5, 9, 13, (M)[sc[2]], (M)[sc[3]]);                             \
+      IGRA_B3S_G(2, 6, 10, 14, (M)[sc[4]], (M)[sc[5]]);                            \
+      IGRA_B3S_G(3, 7, 11, 15, (M)[sc[6]], (M)[sc[7]]);                            \
+      IGRA_B3S_G(0, 5, 10, 15, (M)[sc[8]], (M)[sc[9]]);                            \
+      IGRA_B3S_G(1, 6, 11, 12, (M)[sc[10]], (M)[sc[11]]);                          \
+      IGRA_B3S_G(2, 7, 8, 13, (M)[sc[12]], (M)[sc[13]]);                           \
+      IGRA_B3S_G(3, 4, 9, 14, (M)[sc[14]], (M)[sc[15]]);                           \
+    }                                                                              \
+  } while (0)
+// The scan loop. Needs V, W, V_SET1, V_ADD, V_XOR, V_OR, V_AND, V_ROR16/12/8/7, V_BSWAP, V_SLL(x, n), V_SRL(x, n),
+// V_LANES (0, 1, ..., W-1) and V_EQMASK(a, b) (lanes where a == b, as bits).
+#define IGRA_B3S_SCAN_BODY                                                                            \
+  V iv[4], m1[16], cv1[8], key1[8], key2[8], m2[16], v[16], c[8];                                     \
+  for (int i = 0; i < 4; ++i) iv[i] = V_SET1(kIv[i]);                                                 \
+  for (int i = 0; i < 16; ++i) m1[i] = V_SET1(p.m1[i]);                                               \
+  for (int i = 0; i < 8; ++i) {                                                                       \
+    cv1[i] = V_SET1(p.cv1[i]);                                                                        \
+    key1[i] = V_SET1(p.key1[i]);                                                                      \
+    key2[i] = V_SET1(p.key2[i]);                                                                      \
+    m2[8 + i] = V_SET1(p.suffix[i]);                                                                  \
+  }                                                                                                   \
+  const V lanes = V_LANES;                                                                            \
+  const V pmask = V_SET1(p.pmask), pval = V_SET1(p.pval);                                             \
+  const V tw0 = m1[p.tail_word];                                                                      \
+  const V tw1 = p.tail_shift != 0 ? m1[p.tail_word + 1] : tw0;                                        \
+  for (std::uint64_t g = 0; g < groups; ++g) {                                                        \
+    const V nb = V_BSWAP(V_ADD(V_SET1(start + static_cast<std::uint32_t>(g * W)), lanes));            \
+    V mm[16];                                                                                         \
+    for (int i = 0; i < 16; ++i) mm[i] = m1[i];                                                       \
+    mm[p.tail_word] = V_OR(tw0, V_SLL(nb, p.tail_shift));                                             \
+    if (p.tail_shift != 0) mm[p.tail_word + 1] = V_OR(tw1, V_SRL(nb, 32 - p.tail_shift));             \
+    IGRA_B3S_COMPRESS(cv1, mm, p.counter1_lo, p.counter1_hi, p.block_len1, p.flags1);                 \
+    for (int i = 0; i < 8; ++i) c[i] = V_XOR(v[i], v[i + 8]);                                         \
+    for (unsigned k = 0; k < p.stack_len; ++k) {                                                      \
+      for (int i = 0; i < 8; ++i) {                                                                   \
+        mm[i] = V_SET1(p.stack[k][i]);                                                                \
+        mm[8 + i] = c[i];                                                                             \
+      }                                                                                               \
+      IGRA_B3S_COMPRESS(key1, mm, 0u, 0u, 64u, p.parent_flags | (k + 1 == p.stack_len ? kRoot : 0u)); \
+      for (int i = 0; i < 8; ++i) c[i] = V_XOR(v[i], v[i + 8]);                                       \
+    }                                                                                                 \
+    for (int i = 0; i < 8; ++i) m2[i] = c[i];                                                         \
+    IGRA_B3S_COMPRESS(key2, m2, p.counter2_lo, p.counter2_hi, 64u, p.flags2);                         \
+    const std::uint32_t hit = V_EQMASK(V_AND(V_XOR(v[0], v[8]), pmask), pval);                        \
+    if (hit != 0) {                                                                                   \
+      *mask = hit;                                                                                    \
+      return g;                                                                                       \
+    }                                                                                                 \
+  }                                                                                                   \
+  *mask = 0;                                                                                          \
+  return groups
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) std::uint64_t scan_avx2(const SearchPlan& p, std::uint32_t start,
+                                                        std::uint64_t groups, std::uint32_t* mask) {
+  using V = __m256i;
+  constexpr std::uint32_t W = 8;
+  const V rot16 = _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5,
+                                   10, 11, 8, 9, 14, 15, 12, 13);
+  const V rot8 = _mm256_setr_epi8(1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12, 1, 2, 3, 0, 5, 6, 7, 4,
+                                  9, 10, 11, 8, 13, 14, 15, 12);
+  const V bswap = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4,
+                                   11, 10, 9, 8, 15, 14, 13, 12);
+#define V_SET1(x) _mm256_set1_epi32(static_cast<int>(x))
+#define V_ADD(a, b) _mm256_add_epi32(a, b)
+#define V_XOR(a, b) _mm256_xor_si256(a, b)
+#define V_OR(a, b) _mm256_or_si256(a, b)
+#define V_AND(a, b) _mm256_and_si256(a, b)
+#define V_ROR16(x) _mm256_shuffle_epi8(x, rot16)
+#define V_ROR8(x) _mm256_shuffle_epi8(x, rot8)
+#define V_ROR12(x) _mm256_or_si256(_mm256_srli_epi32(x, 12), _mm256_slli_epi32(x, 20))
+#define V_ROR7(x) _mm256_or_si256(_mm256_srli_epi32(x, 7), _mm256_slli_epi32(x, 25))
+#define V_BSWAP(x) _mm256_shuffle_epi8(x, bswap)
+#define V_SLL(x, n) _mm256_sll_epi32(x, _mm_cvtsi32_si128(static_cast<int>(n)))
+#define V_SRL(x, n) _mm256_srl_epi32(x, _mm_cvtsi32_si128(static_cast<int>(n)))
+#define V_LANES _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
+#define V_EQMASK(a, b) static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b))))
+  IGRA_B3S_SCAN_BODY;
+#undef V_SET1
+#undef V_ADD
+#undef V_XOR
+#undef V_OR
+#undef V_AND
+#undef V_ROR16
+#undef V_ROR8
+#undef V_ROR12
+#undef V_ROR7
+#undef V_BSWAP
+#undef V_SLL
+#undef V_SRL
+#undef V_LANES
+#undef V_EQMASK
+}
+
+// AVX-512: 16 lanes, native rotates. The all-ones maskz forms compile to the plain instructions and avoid GCC 12's
+// -Wuninitialized false positives in the unmasked intrinsics (as in blake2b_multi.cpp).
+__attribute__((target("avx512f,avx512bw"))) std::uint64_t scan_avx512(const SearchPlan& p, std::uint32_t start,
+                                                                      std::uint64_t groups, std::uint32_t* mask) {
+  using V = __m512i;
+  constexpr std::uint32_t W = 16;
+  const V bswap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);  // byte order reversed per word
+#define V_SET1(x) _mm512_set1_epi32(static_cast<int>(x))
+#define V_ADD(a, b) _mm512_add_epi32(a, b)
+#define V_XOR(a, b) _mm512_xor_si512(a, b)
+#define V_OR(a, b) _mm512_or_si512(a, b)
+#define V_AND(a, b) _mm512_and_si512(a, b)
+#define V_ROR16(x) _mm512_maskz_ror_epi32(0xffff, x, 16)
+#define V_ROR8(x) _mm512_maskz_ror_epi32(0xffff, x, 8)
+#define V_ROR12(x) _mm512_maskz_ror_epi32(0xffff, x, 12)
+#define V_ROR7(x) _mm512_maskz_ror_epi32(0xffff, x, 7)
+#define V_BSWAP(x) _mm512_shuffle_epi8(x, bswap)
+#define V_SLL(x, n) _mm512_maskz_sll_epi32(0xffff, x, _mm_cvtsi32_si128(static_cast<int>(n)))
+#define V_SRL(x, n) _mm512_maskz_srl_epi32(0xffff, x, _mm_cvtsi32_si128(static_cast<int>(n)))
+#define V_LANES _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+#define V_EQMASK(a, b) static_cast<std::uint32_t>(_mm512_cmpeq_epi32_mask(a, b))
+  IGRA_B3S_SCAN_BODY;
+#undef V_SET1
+#undef V_ADD
+#undef V_XOR
+#undef V_OR
+#undef V_AND
+#undef V_ROR16
+#undef V_ROR8
+#undef V_ROR12
+#undef V_ROR7
+#undef V_BSWAP
+#undef V_SLL
+#undef V_SRL
+#undef V_LANES
+#undef V_EQMASK
+}
+#endif
+
+#undef IGRA_B3S_SCAN_BODY
+#undef IGRA_B3S_COMPRESS
+#undef IGRA_B3S_G
+
+// The scan function and its lane count for `lanes` (0: the best this CPU has); {nullptr, 0} when unavailable.
+std::pair<ScanFn, unsigned> pick_scan(unsigned lanes) noexcept {
+#if defined(__x86_64__)
+  const bool has512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  const bool has2 = __builtin_cpu_supports("avx2");
+  if ((lanes == 0 || lanes == 16) && has512) return {&scan_avx512, 16};
+  if ((lanes == 0 || lanes == 8) && has2) return {&scan_avx2, 8};
+#endif
+  (void)lanes;
+  return {nullptr, 0};
+}
+
 // A parent node's input block: left child CV || right child CV.
 inline void parent_block(std::uint8_t block[64], const std::uint32_t left[8], const std::uint32_t right[8]) noexcept {
   for (int i = 0; i < 8; ++i) store32(block + 4 * i, left[i]);
@@ -352,6 +547,91 @@ void Blake3::finalize_with_lanes(const std::uint8_t* tails, std::size_t tail_len
   compress_lanes(cv, block, static_cast<std::uint8_t>(block_len), counter, flags | kRoot);
   for (std::size_t l = 0; l < kLanes; ++l)
     for (int i = 0; i < 8; ++i) store32(out[l].data() + 4 * i, cv[l][i]);
+}
+
+unsigned Blake3::nonce_search_lanes() noexcept { return pick_scan(0).second; }
+
+Blake3::NonceSearch Blake3::search_nonce_chain(const Blake3& second, const Hash32& suffix, ByteView prefix,
+                                               std::uint32_t start, std::uint64_t max_tries,
+                                               unsigned lanes) const noexcept {
+  NonceSearch out;
+  const auto [scan, width] = pick_scan(lanes);
+  if (scan == nullptr || prefix.size() > 32) return out;
+  // The second hash must be empty: its only block is (first digest || suffix).
+  if (second.cv_stack_len_ != 0 || second.chunk_.blocks_compressed != 0 || second.chunk_.block_len != 0) return out;
+  SearchPlan p;
+  // finalize_with's block handling for a 4-byte tail, done once: where the tail lands and what precedes it.
+  constexpr std::size_t kTail = 4;
+  const std::size_t chunk_len = std::size_t{chunk_.blocks_compressed} * kBlockLen + chunk_.block_len;
+  if (chunk_len + kTail > kChunkLen) return out;
+  std::memcpy(p.cv1, chunk_.cv, sizeof(p.cv1));
+  std::uint8_t block[64];
+  std::memcpy(block, chunk_.block, 64);
+  std::size_t block_len = chunk_.block_len;
+  std::uint8_t blocks_compressed = chunk_.blocks_compressed;
+  if (block_len == kBlockLen) {  // a full buffered block is compressed before the tail starts a new one
+    compress_cv(p.cv1, block, 64, chunk_.chunk_counter, chunk_.flags | (blocks_compressed == 0 ? kChunkStart : 0));
+    ++blocks_compressed;
+    block_len = 0;
+  }
+  if (block_len + kTail > kBlockLen) return out;  // the tail would straddle two blocks
+  std::memset(block + block_len, 0, 64 - block_len);
+  for (int i = 0; i < 16; ++i) p.m1[i] = load32(block + 4 * i);
+  p.tail_word = static_cast<unsigned>(block_len / 4);
+  p.tail_shift = static_cast<unsigned>(8 * (block_len % 4));
+  p.counter1_lo = static_cast<std::uint32_t>(chunk_.chunk_counter);
+  p.counter1_hi = static_cast<std::uint32_t>(chunk_.chunk_counter >> 32);
+  p.block_len1 = static_cast<std::uint32_t>(block_len + kTail);
+  p.flags1 = chunk_.flags | (blocks_compressed == 0 ? kChunkStart : 0) | kChunkEnd | (cv_stack_len_ == 0 ? kRoot : 0);
+  p.stack_len = cv_stack_len_;
+  for (unsigned k = 0; k < p.stack_len; ++k) std::memcpy(p.stack[k], cv_stack_[cv_stack_len_ - 1 - k], 32);
+  std::memcpy(p.key1, key_, sizeof(p.key1));
+  p.parent_flags = flags_ | kParent;
+  std::memcpy(p.key2, second.chunk_.cv, sizeof(p.key2));
+  p.counter2_lo = static_cast<std::uint32_t>(second.chunk_.chunk_counter);
+  p.counter2_hi = static_cast<std::uint32_t>(second.chunk_.chunk_counter >> 32);
+  p.flags2 = second.chunk_.flags | kChunkStart | kChunkEnd | kRoot;
+  for (int i = 0; i < 8; ++i) p.suffix[i] = load32(suffix.data() + 4 * i);
+  std::uint8_t pfx[4] = {0, 0, 0, 0}, pmask[4] = {0, 0, 0, 0};
+  for (std::size_t i = 0; i < prefix.size() && i < 4; ++i) {
+    pfx[i] = prefix[i];
+    pmask[i] = 0xff;
+  }
+  p.pval = load32(pfx);
+  p.pmask = load32(pmask);
+  out.supported = true;
+
+  // Candidates from the vector filter are confirmed with the scalar chain (the whole prefix, every byte).
+  auto digest = [&](std::uint32_t n) {
+    const std::uint8_t nb[kTail] = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+                                    static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+    const Hash32 d1 = finalize_with(ByteView(nb, kTail));
+    std::uint8_t msg[64];
+    std::memcpy(msg, d1.data(), 32);
+    std::memcpy(msg + 32, suffix.data(), 32);
+    return second.finalize_with(ByteView(msg, 64));
+  };
+  auto try_nonce = [&](std::uint32_t n) {
+    const Hash32 d = digest(n);
+    if (prefix.size() > 0 && std::memcmp(d.data(), prefix.data(), prefix.size()) != 0) return false;
+    out.found = std::make_pair(n, d);
+    return true;
+  };
+  const std::uint64_t groups = max_tries / width;
+  std::uint64_t g = 0;
+  while (g < groups) {
+    std::uint32_t mask = 0;
+    const std::uint32_t base = start + static_cast<std::uint32_t>(g * width);
+    const std::uint64_t at = scan(p, base, groups - g, &mask);
+    if (mask == 0) break;
+    const std::uint32_t group_start = base + static_cast<std::uint32_t>(at * width);
+    for (unsigned l = 0; l < width; ++l)
+      if (((mask >> l) & 1) != 0 && try_nonce(group_start + l)) return out;
+    g += at + 1;
+  }
+  for (std::uint64_t i = groups * width; i < max_tries; ++i)
+    if (try_nonce(start + static_cast<std::uint32_t>(i))) return out;
+  return out;
 }
 
 Hash32 Blake3::finalize_chunk(const ChunkState& chunk) const noexcept {

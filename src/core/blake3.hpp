@@ -1,7 +1,9 @@
 #pragma once
 // BLAKE3 (hash and keyed_hash modes, 32-byte output), portable implementation. Copyable state.
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 #include "core/bytes.hpp"
 
@@ -22,6 +24,24 @@ class Blake3 {
   // same results, with the lanes' compressions computed side by side (8-wide AVX2 when the CPU has it).
   static constexpr std::size_t kLanes = 8;
   void finalize_with_lanes(const std::uint8_t* tails, std::size_t tail_len, Hash32 out[kLanes]) const noexcept;
+
+  // Nonce mining over a chain of two hashes (Kaspa's v1 transaction id):
+  //   digest(n) = second.finalize_with(this->finalize_with(be32(n)) || suffix)
+  // for n = start, start+1, ... (wrapping, at most max_tries): the first n (in that order) whose digest starts with
+  // `prefix` (at most 32 bytes), and its digest; `found` empty when none does. `second` must be empty (nothing fed).
+  // 16 (AVX-512) or 8 (AVX2) nonces are hashed side by side with the message words built in registers: only the
+  // words holding the nonce differ between lanes, and the first digest is already the second's message (no
+  // per-lane buffers, no transposition). `supported` is false and nothing is searched when the CPU has neither
+  // instruction set, `lanes` asks for one it lacks, or the 4-byte tail would not land in the last block of the
+  // current chunk (callers then use finalize_with_lanes). lanes: 0 = the best, 8 = AVX2, 16 = AVX-512.
+  struct NonceSearch {
+    bool supported = false;
+    std::optional<std::pair<std::uint32_t, Hash32>> found;
+  };
+  NonceSearch search_nonce_chain(const Blake3& second, const Hash32& suffix, ByteView prefix, std::uint32_t start,
+                                 std::uint64_t max_tries, unsigned lanes = 0) const noexcept;
+  // The lane count search_nonce_chain uses on this CPU (0 when it cannot).
+  static unsigned nonce_search_lanes() noexcept;
 
  private:
   struct ChunkState {
