@@ -52,11 +52,15 @@ inline void add_rpc_options(CLI::App& app, RpcFlags& f, const std::string& defau
 
 // The relayer's persistent queue in DATADIR/relayer, caught up with the L2 chain (items executed while the
 // process was down) and its worker started.
+// `l1`: the relayer's kaspad connection, on which the queue follows L1 acceptance (VirtualChainChanged).
 inline igra::core::Result<std::unique_ptr<igra::relayer::RelayQueue>> open_relay_queue(
-    const std::string& datadir, igra::relayer::Relayer& relayer, igra::igra::Node& node) {
+    const std::string& datadir, igra::relayer::Relayer& relayer, igra::igra::Node& node, igra::kaspa::rpc::Client& l1) {
   igra::relayer::RelayQueueOptions qo;
   qo.path = datadir + "/relayer";
   IGRA_TRY(auto q, igra::relayer::RelayQueue::open(qo, relayer));
+  if (auto w = q->watch_l1_acceptance(l1); !w.ok())
+    spdlog::warn("relayer: not following L1 acceptance ({}); relayed transactions are tracked to L2 execution only",
+                 w.error().message);
   q->reconcile([&node](const igra::core::Hash32& h) -> std::optional<std::uint64_t> {
     auto v = node.db().view();
     if (!v) return std::nullopt;
@@ -90,6 +94,17 @@ class RpcStack {
         auto item = queue->submit(raw, igra::core::keccak256(raw));
         if (!item) return item.error();
         return item->l1_txid;
+      };
+      hooks.relay_status = [queue](const igra::core::Hash32& h) -> std::optional<igra::rpc::RelayStatus> {
+        auto it = queue->item(h);
+        if (!it) return std::nullopt;
+        igra::rpc::RelayStatus st;
+        st.state = igra::relayer::item_state_name(it->state);
+        st.l1_txid = it->l1_txid;
+        st.l1_block = it->l1_block;
+        st.sends = it->sends;
+        st.note = it->note;
+        return st;
       };
     } else if (relayer) {
       hooks.submit = [relayer](igra::core::ByteView raw) -> igra::core::Result<igra::core::Hash32> {

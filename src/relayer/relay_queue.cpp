@@ -45,6 +45,9 @@ Bytes encode_item(const RelayItem& it) {
   e.add_uint(it.input.amount);
   e.add_uint(it.input.block_daa_score);
   e.add_uint(it.input.is_coinbase ? 1 : 0);
+  if (it.l1_block == Hash32{}) e.add_bytes(ByteView());
+  else e.add_bytes(it.l1_block.view());
+  e.add_uint(it.accepted_ms);
   e.end_list(l);
   return std::move(e).finish();
 }
@@ -57,7 +60,7 @@ core::Result<RelayItem> decode_item(std::uint64_t seq, ByteView raw) {
   it.raw.assign(tx.begin(), tx.end());
   it.l2_hash = core::keccak256(it.raw);
   IGRA_TRY(auto st, r.read_uint64());
-  if (st > 4) return core::make_error("relay queue: bad item state");
+  if (st > 5) return core::make_error("relay queue: bad item state");
   it.state = static_cast<ItemState>(st);
   IGRA_TRY(auto l1, r.read_bytes());
   it.l1_tx.assign(l1.begin(), l1.end());
@@ -78,6 +81,12 @@ core::Result<RelayItem> decode_item(std::uint64_t seq, ByteView raw) {
     IGRA_TRY(auto cb, r.read_uint64());
     it.input.is_coinbase = cb != 0;
   }
+  if (!r.empty()) {
+    IGRA_TRY(auto blk, r.read_bytes());
+    if (blk.size() == 32) std::copy(blk.begin(), blk.end(), it.l1_block.begin());
+    else if (!blk.empty()) return core::make_error("relay queue: bad accepting block");
+    IGRA_TRY(it.accepted_ms, r.read_uint64());
+  }
   return it;
 }
 
@@ -87,6 +96,7 @@ const char* item_state_name(ItemState s) noexcept {
   switch (s) {
     case ItemState::kQueued: return "queued";
     case ItemState::kSubmitted: return "submitted";
+    case ItemState::kAccepted: return "accepted";
     case ItemState::kExecuted: return "executed";
     case ItemState::kDropped: return "dropped";
     case ItemState::kFailed: return "failed";
@@ -128,6 +138,13 @@ core::Result<void> RelayQueue::load() {
       ++done_[static_cast<std::size_t>(it.state)];
       if (it.state != ItemState::kFailed) done_by_block_[it.l2_block].push_back(seq);
     } else {
+      // Its acceptance may have been undone by an L1 reorg while the process was down: submitted again (recover()
+      // resends it; kaspad answers that it knows it when it is still accepted).
+      if (it.state == ItemState::kAccepted) {
+        it.state = ItemState::kSubmitted;
+        it.l1_block = Hash32{};
+        it.accepted_ms = 0;
+      }
       by_hash_[it.l2_hash] = seq;
       open_.emplace(seq, std::move(it));
     }
@@ -311,6 +328,8 @@ void RelayQueue::on_unwind(std::uint64_t head) {
       --done_[static_cast<std::size_t>(item->state)];
       item->state = item->l1_tx.empty() ? ItemState::kQueued : ItemState::kSubmitted;
       item->l2_block = 0;
+      item->l1_block = Hash32{};  // the unwound L2 block's L1 chain block left the selected chain
+      item->accepted_ms = 0;
       item->last_send_ms = now();  // give the re-derived chain time before a resubmission
       back.push_back(std::move(*item));
     }
@@ -335,6 +354,57 @@ void RelayQueue::reconcile(const std::function<std::optional<std::uint64_t>(cons
       if (auto b = chain_lookup(it.l2_hash)) found[*b].push_back(it.l2_hash);
   }
   for (const auto& [block, hashes] : found) on_block(block, hashes, {});
+}
+
+void RelayQueue::on_l1_chain(const kaspa::rpc::VirtualChainChanged& change) {
+  std::lock_guard lk(mu_);
+  if (open_.empty()) return;
+  std::vector<RelayItem*> changed;
+  const std::uint64_t t = now();
+  std::size_t unaccepted = 0;
+  if (!change.removed_chain_block_hashes.empty()) {
+    const std::set<Hash32> removed(change.removed_chain_block_hashes.begin(), change.removed_chain_block_hashes.end());
+    for (auto& [seq, it] : open_) {
+      if (it.state != ItemState::kAccepted || removed.count(it.l1_block) == 0) continue;
+      it.state = ItemState::kSubmitted;
+      it.l1_block = Hash32{};
+      it.accepted_ms = 0;
+      it.last_send_ms = t;  // the new chain may accept it too; sent again only if it does not within resubmit_after
+      it.note = "its accepting L1 block left the selected chain";
+      ++counters_.l1_unaccepted;
+      ++unaccepted;
+      changed.push_back(&it);
+    }
+  }
+  if (!change.accepted_transaction_ids.empty()) {
+    std::unordered_map<Hash32, RelayItem*> by_l1;
+    for (auto& [seq, it] : open_)
+      if (it.state == ItemState::kSubmitted) by_l1.emplace(it.l1_txid, &it);
+    for (const auto& block : change.accepted_transaction_ids) {
+      for (const auto& id : block.accepted_transaction_ids) {
+        auto f = by_l1.find(id);
+        if (f == by_l1.end()) continue;
+        RelayItem& it = *f->second;
+        it.state = ItemState::kAccepted;
+        it.l1_block = block.accepting_block_hash;
+        it.accepted_ms = t;
+        ++counters_.l1_accepted;
+        changed.push_back(&it);
+        by_l1.erase(f);
+      }
+    }
+  }
+  if (changed.empty()) return;
+  std::vector<const RelayItem*> ptrs(changed.begin(), changed.end());
+  if (auto r = persist(ptrs); !r.ok()) spdlog::error("relayer: queue write failed: {}", r.error().message);
+  if (unaccepted > 0)
+    spdlog::info("relayer: an L1 reorg removed {} chain blocks; {} relayed transactions they accepted are tracked again",
+                 change.removed_chain_block_hashes.size(), unaccepted);
+}
+
+core::Result<void> RelayQueue::watch_l1_acceptance(kaspa::rpc::Client& client) {
+  return client.subscribe_virtual_chain_changed(
+      /*include_accepted_transaction_ids=*/true, [this](const kaspa::rpc::VirtualChainChanged& c) { on_l1_chain(c); });
 }
 
 void RelayQueue::recover() { resend_due(/*all=*/true); }
@@ -492,7 +562,8 @@ std::vector<Bytes> RelayQueue::open_transactions() {
 RelayQueueStats RelayQueue::stats() {
   std::lock_guard lk(mu_);
   RelayQueueStats s = counters_;
-  for (const auto& [seq, it] : open_) (it.state == ItemState::kQueued ? s.queued : s.submitted)++;
+  for (const auto& [seq, it] : open_)
+    (it.state == ItemState::kQueued ? s.queued : it.state == ItemState::kAccepted ? s.accepted : s.submitted)++;
   s.executed = done_[static_cast<std::size_t>(ItemState::kExecuted)];
   s.dropped = done_[static_cast<std::size_t>(ItemState::kDropped)];
   s.failed = done_[static_cast<std::size_t>(ItemState::kFailed)];
@@ -509,8 +580,8 @@ std::string relayer_metrics_text(Relayer& relayer, RelayQueue& queue) {
   };
   out += "# HELP igra_relayer_queue_items Relayed L2 transactions by state.\n# TYPE igra_relayer_queue_items gauge\n";
   const std::pair<const char*, std::uint64_t> states[] = {{"queued", q.queued},     {"submitted", q.submitted},
-                                                          {"executed", q.executed}, {"dropped", q.dropped},
-                                                          {"failed", q.failed}};
+                                                          {"accepted", q.accepted}, {"executed", q.executed},
+                                                          {"dropped", q.dropped},   {"failed", q.failed}};
   for (const auto& [name, v] : states)
     out += std::string("igra_relayer_queue_items{state=\"") + name + "\"} " + std::to_string(v) + "\n";
   metric("igra_relayer_l1_submitted_total", "counter", "L1 transactions accepted by SubmitTransaction.", r.submitted);
@@ -518,6 +589,9 @@ std::string relayer_metrics_text(Relayer& relayer, RelayQueue& queue) {
   metric("igra_relayer_replacements_total", "counter", "Stuck L1 transactions replaced at a higher fee.", r.replacements);
   metric("igra_relayer_rebuilds_total", "counter", "L1 transactions rebuilt because the old one could not be accepted.",
          q.rebuilds);
+  metric("igra_relayer_l1_accepted_total", "counter", "Relayed L1 transactions seen accepted by the selected chain.",
+         q.l1_accepted);
+  metric("igra_relayer_l1_unaccepted_total", "counter", "Acceptances undone by an L1 reorg.", q.l1_unaccepted);
   metric("igra_relayer_failed_total", "counter", "Submissions that failed.", r.failed);
   metric("igra_relayer_consolidations_total", "counter", "Consolidation transactions submitted.", r.consolidations);
   metric("igra_relayer_feerate_millisompi_per_gram", "gauge", "Feerate in use (kaspad's estimate), milli-sompi per gram.",

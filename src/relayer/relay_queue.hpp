@@ -2,9 +2,16 @@
 // The relayer's persistent queue: every L2 transaction accepted by eth_sendRawTransaction is written to LMDB
 // before anything is spent, tracked until the L2 chain executes (or drops) it, and survives restarts.
 //
-// Item life:   queued --(prepare: L1 tx signed and recorded)--> submitted --(seen in a committed L2 block)--> executed
-//                                                                          \\-- dropped (the block's drop reason)
+// Item life:   queued --(prepare: L1 tx signed and recorded)--> submitted --(kaspad: accepted by a selected-chain
+//              block)--> accepted --(seen in a committed L2 block)--> executed
+//                                                              \\-- dropped (the block's drop reason)
 //              queued / submitted --(kaspad rejects it for a reason other than the coin)--> failed
+// L1 acceptance comes from kaspad's VirtualChainChanged notifications with accepted transaction ids
+// (watch_l1_acceptance): an accepted item is never resent, replaced or rebuilt; when its accepting block leaves
+// the selected chain (an L1 reorg) it is submitted again in the relayer's eyes and the resend timer restarts, so it
+// is sent again if the new chain does not accept it. Execution may be seen first (the node derived the block
+// before the notification arrived): a submitted item goes straight to executed. After a restart accepted items
+// count as submitted (their acceptance may have been undone while the process was down).
 // An L2 unwind (Kaspa reorg) returns the items of the unwound blocks to `submitted` (re-tracked). A submitted
 // item that no committed block has executed `resubmit_after_ms` after its last send is sent again with the
 // same bytes (kaspad lost it: restart of kaspad or of igrad dev's embedded simnet, mempool eviction, a reorg that
@@ -20,7 +27,9 @@
 // Tables (own LMDB environment, normally DATADIR/relayer):
 //   RelayItem   key u64be(seq)            value RLP([raw L2 tx, state, L1 tx (kaspa tx_codec) or "", sends,
 //                                                 first send ms, last send ms, L2 block, note,
-//                                                 input amount, input block DAA score, input is coinbase])
+//                                                 input amount, input block DAA score, input is coinbase,
+//                                                 accepting L1 chain block or "", acceptance ms])
+//                                         (rows written before the last two fields existed decode without them)
 //   RelayByHash key L2 tx hash (32)       value u64be(seq)
 //   RelayMeta   key "next"                value u64be(next seq)
 #include <array>
@@ -39,13 +48,14 @@
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
+#include "kaspa/rpc/client.hpp"
 #include "kaspa/transaction.hpp"
 #include "relayer/relayer.hpp"
 #include "state/lmdb_env.hpp"
 
 namespace igra::relayer {
 
-enum class ItemState : std::uint8_t { kQueued = 0, kSubmitted = 1, kExecuted = 2, kDropped = 3, kFailed = 4 };
+enum class ItemState : std::uint8_t { kQueued = 0, kSubmitted = 1, kExecuted = 2, kDropped = 3, kFailed = 4, kAccepted = 5 };
 const char* item_state_name(ItemState s) noexcept;
 
 struct RelayItem {
@@ -61,6 +71,8 @@ struct RelayItem {
   std::uint64_t l2_block = 0;      // executed / dropped: the L2 block
   std::string note;                // drop reason, failure message, last kaspad answer
   kaspa::UtxoEntry input;          // the coin the L1 transaction spends (for a replacement)
+  core::Hash32 l1_block;           // accepted: the selected-chain block that accepted the L1 transaction (else zero)
+  std::uint64_t accepted_ms = 0;   // when that was seen
   bool done() const noexcept { return state == ItemState::kExecuted || state == ItemState::kDropped || state == ItemState::kFailed; }
 };
 
@@ -78,8 +90,9 @@ struct RelayQueueOptions {
 };
 
 struct RelayQueueStats {
-  std::uint64_t queued = 0, submitted = 0, executed = 0, dropped = 0, failed = 0;  // items by state
+  std::uint64_t queued = 0, submitted = 0, accepted = 0, executed = 0, dropped = 0, failed = 0;  // items by state
   std::uint64_t sends = 0, resends = 0, rebuilds = 0, replacements = 0;            // since open
+  std::uint64_t l1_accepted = 0, l1_unaccepted = 0;  // acceptances seen / undone by an L1 reorg, since open
 };
 
 class RelayQueue {
@@ -99,6 +112,13 @@ class RelayQueue {
   void on_block(std::uint64_t number, const std::vector<core::Hash32>& executed,
                 const std::vector<std::pair<core::Hash32, std::string>>& dropped);
   void on_unwind(std::uint64_t head);
+  // Kaspa's selected chain changed (VirtualChainChanged with accepted transaction ids): items whose accepting block
+  // was removed go back to submitted; submitted items whose L1 transaction an added block accepted become accepted.
+  void on_l1_chain(const kaspa::rpc::VirtualChainChanged& change);
+  // Subscribes on `client` (the relayer's kaspad connection) to VirtualChainChanged with accepted transaction ids
+  // and feeds on_l1_chain. The client re-subscribes after reconnects. Without it items go from submitted to
+  // executed directly.
+  core::Result<void> watch_l1_acceptance(kaspa::rpc::Client& client);
   // At open, for items that are not done: where the L2 chain has the hash (block number), so that events missed
   // while the process was down are caught up. Call before start().
   void reconcile(const std::function<std::optional<std::uint64_t>(const core::Hash32&)>& chain_lookup);
@@ -138,7 +158,7 @@ class RelayQueue {
   std::unordered_map<core::Hash32, std::uint64_t> by_hash_;  // open items (hashes are random: the default hash is fine)
   std::map<std::uint64_t, std::vector<std::uint64_t>> done_by_block_;  // executed / dropped seqs by L2 block
   RelayQueueStats counters_;                   // sends, resends, replacements, rebuilds
-  std::array<std::uint64_t, 5> done_{};         // items that are done, by ItemState (executed, dropped, failed)
+  std::array<std::uint64_t, 6> done_{};         // items that are done, by ItemState (executed, dropped, failed)
   std::uint64_t last_consolidation_ms_ = 0;
 
   std::atomic<bool> stop_{false};

@@ -6,7 +6,9 @@
 // transaction, compressible transactions use 0x95, and no coin is ever spent twice.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -619,6 +621,116 @@ TEST_F(relayer_simnet, QueueSurvivesARestartAndALostMempoolAndTracksToExecution)
   clock_ms += 60'000;
   (*q)->step();
   EXPECT_TRUE(mempool().empty());  // nothing executed is ever sent again
+}
+
+// L1 acceptance is tracked on its own (VirtualChainChanged with accepted ids): every item becomes accepted with the
+// accepting block kaspad reports for its L1 transaction; accepted items are never resent; a reorg that removes
+// the accepting blocks returns them to submitted, and the blocks that merge the old branch accept them again.
+TEST_F(relayer_simnet, QueueTracksL1AcceptanceAcrossAReorg) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("igra-relay-accept-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  struct Cleanup {
+    std::filesystem::path p;
+    ~Cleanup() { std::filesystem::remove_all(p); }
+  } cleanup{dir};
+  start();
+  mine(kMaturity + 15);
+  std::atomic<std::uint64_t> clock_ms{1'000'000};
+  RelayQueueOptions qo;
+  qo.path = (dir / "queue").string();
+  qo.sync = false;
+  qo.resubmit_after_ms = 1'000;
+  qo.now_ms = [&clock_ms] { return clock_ms.load(); };
+  auto q = RelayQueue::open(qo, *relayer_);
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  ASSERT_TRUE((*q)->watch_l1_acceptance(*client_).ok());
+
+  std::vector<core::Hash32> hashes;
+  std::vector<kaspa::TransactionId> ids;
+  for (std::uint64_t k = 0; k < 6; ++k) {
+    const core::Bytes raw = transfer(k / 2, k % 2);
+    auto item = (*q)->submit(raw, core::keccak256(raw));
+    ASSERT_TRUE(item.ok()) << item.error().message;
+    hashes.push_back(item->l2_hash);
+    ids.push_back(item->l1_txid);
+  }
+  // kaspad's view, independently: accepting chain block of every accepted transaction id.
+  auto accepting_blocks = [&] {
+    std::map<kaspa::TransactionId, core::Hash32> m;
+    krpc::GetVirtualChainFromBlockParams p;
+    p.start_hash = client_->get_block_dag_info().value().pruning_point_hash;
+    p.include_accepted_transaction_ids = true;
+    auto vc = client_->get_virtual_chain_from_block(p);
+    EXPECT_TRUE(vc.ok());
+    if (vc.ok())
+      for (const auto& a : vc->accepted_transaction_ids)
+        for (const auto& id : a.accepted_transaction_ids) m[id] = a.accepting_block_hash;
+    return m;
+  };
+  auto wait_for = [&](const std::function<bool()>& f) {
+    for (int i = 0; i < 500 && !f(); ++i) std::this_thread::sleep_for(10ms);
+    return f();
+  };
+  auto all_in = [&](ItemState st) {
+    for (const auto& h : hashes)
+      if ((*q)->item(h)->state != st) return false;
+    return true;
+  };
+  for (const auto& h : hashes) EXPECT_EQ((*q)->item(h)->state, ItemState::kSubmitted);
+  mine(2);
+  ASSERT_TRUE(wait_for([&] { return all_in(ItemState::kAccepted); })) << "not all accepted";
+  auto kaspad = accepting_blocks();
+  std::set<core::Hash32> first_blocks;
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    const auto it = (*q)->item(hashes[i]);
+    ASSERT_TRUE(kaspad.count(ids[i])) << "kaspad does not report " << core::to_hex(ids[i]);
+    EXPECT_EQ(core::to_hex(it->l1_block), core::to_hex(kaspad.at(ids[i])));
+    first_blocks.insert(it->l1_block);
+  }
+  EXPECT_EQ((*q)->stats().accepted, 6u);
+  EXPECT_EQ((*q)->stats().l1_accepted, 6u);
+  // Accepted items are not resent, however long L2 takes.
+  clock_ms += 10'000;
+  (*q)->step();
+  EXPECT_EQ((*q)->stats().resends, 0u);
+
+  // A reorg from below the accepting blocks: a rival branch of single-parent blocks becomes the selected chain.
+  auto change = node_->reorg_from_depth(3);
+  ASSERT_TRUE(change.ok()) << change.error().message;
+  ASSERT_TRUE(wait_for([&] { return (*q)->stats().l1_unaccepted == 6; })) << (*q)->stats().l1_unaccepted;
+  for (const auto& h : hashes) {
+    const auto it = (*q)->item(h);
+    EXPECT_EQ(it->state, ItemState::kSubmitted);
+    EXPECT_EQ(it->l1_block, core::Hash32{});
+  }
+  kaspad = accepting_blocks();
+  for (const auto& id : ids) EXPECT_EQ(kaspad.count(id), 0u) << "still accepted after the reorg";
+  // New blocks merge the old branch: accepted again, by blocks of the new chain.
+  mine(2);
+  ASSERT_TRUE(wait_for([&] { return all_in(ItemState::kAccepted); })) << "not accepted again";
+  kaspad = accepting_blocks();
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    const auto it = (*q)->item(hashes[i]);
+    ASSERT_TRUE(kaspad.count(ids[i]));
+    EXPECT_EQ(core::to_hex(it->l1_block), core::to_hex(kaspad.at(ids[i])));
+    EXPECT_EQ(first_blocks.count(it->l1_block), 0u);
+  }
+  EXPECT_EQ((*q)->stats().l1_accepted, 12u);
+  const std::string metrics = relayer_metrics_text(*relayer_, **q);
+  EXPECT_NE(metrics.find("igra_relayer_queue_items{state=\"accepted\"} 6\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("igra_relayer_l1_unaccepted_total 6\n"), std::string::npos);
+  // After a restart an accepted item counts as submitted again (its acceptance may have been undone while the
+  // process was down) until L2 executes it.
+  (*q)->on_block(5, {hashes[0]}, {});
+  EXPECT_EQ((*q)->item(hashes[0])->state, ItemState::kExecuted);
+  q->reset();
+  q = RelayQueue::open(qo, *relayer_);
+  ASSERT_TRUE(q.ok());
+  const auto back = (*q)->item(hashes[1]);
+  EXPECT_EQ(back->state, ItemState::kSubmitted);
+  EXPECT_EQ(back->l1_block, core::Hash32{});
+  EXPECT_EQ((*q)->item(hashes[0])->state, ItemState::kExecuted);
 }
 
 }  // namespace

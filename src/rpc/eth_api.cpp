@@ -992,11 +992,29 @@ void EthApi::register_methods(Dispatcher& d) {
                       {"blockNumber", qty(n)},
                       {"index", qty(t.index)}};
     }
-    {
+    // The relayer's view: queued, submitted to kaspad, accepted by a selected-chain block (not derived yet), or
+    // failed before anything was spent.
+    std::optional<RelayStatus> relay;
+    if (im->hooks.relay_status) relay = im->hooks.relay_status(hash);
+    auto relay_json = [&relay] {
+      json r = {{"state", relay->state}, {"sends", relay->sends}};
+      if (relay->l1_txid != core::Hash32{}) r["l1TxId"] = core::to_hex(relay->l1_txid);
+      if (relay->l1_block != core::Hash32{}) r["acceptingBlockHash"] = core::to_hex(relay->l1_block);
+      if (!relay->note.empty()) r["note"] = relay->note;
+      return r;
+    };
+    if (relay && relay->state == "failed")
+      return json{{"status", "failed"}, {"l2TxHash", hex_data(hash)}, {"relay", relay_json()}};
+    bool pending = relay.has_value();
+    if (!pending) {
       std::lock_guard lk(im->pending_mu);
       for (const auto& [addr, m] : im->pending)
-        for (const auto& [nonce, h2] : m)
-          if (h2 == hash) return json{{"status", "pendingOnL1"}, {"l2TxHash", hex_data(hash)}};
+        for (const auto& [nonce, h2] : m) pending |= h2 == hash;
+    }
+    if (pending) {
+      json out = {{"status", "pendingOnL1"}, {"l2TxHash", hex_data(hash)}};
+      if (relay) out["relay"] = relay_json();
+      return out;
     }
     return json{{"status", "unknown"}};
   });

@@ -49,11 +49,22 @@ struct ApiOptions {
 };
 
 // What the API needs from the running node.
+// What the relayer's queue knows of an L2 transaction (igra_getTransactionFate).
+struct RelayStatus {
+  std::string state;      // queued, submitted, accepted, executed, dropped, failed
+  core::Hash32 l1_txid;   // zero before the L1 transaction is built
+  core::Hash32 l1_block;  // accepted: the accepting selected-chain block
+  std::uint32_t sends = 0;
+  std::string note;
+};
+
 struct NodeHooks {
   std::function<igra::NodeStats()> stats;
   // Relays a raw transaction to Kaspa (already decoded and checked by the API). Empty: eth_sendRawTransaction
   // answers "no relayer". Returns the L1 transaction id.
   std::function<core::Result<core::Hash32>(core::ByteView raw)> submit;
+  // The relayer queue's view of a transaction (empty: no relayer, or not relayed by this node).
+  std::function<std::optional<RelayStatus>(const core::Hash32& l2_hash)> relay_status;
 };
 
 class EthApi {
