@@ -184,7 +184,12 @@ int main(int argc, char** argv) {
                   "data directory (default: a new temporary directory, deleted on exit); an existing dev datadir is "
                   "resumed: its Kaspa blocks are replayed from DIR/simnet/blocks.journal and the L2 chain continues")
       ->option_text("DIR");
-  dev->add_option("--bps", dev_bps, "Kaspa blocks per second of the embedded simnet")->capture_default_str();
+  dev->add_option("--bps", dev_bps, "Kaspa blocks per second of the embedded simnet (with --fast: the virtual time "
+                                    "between blocks)")->capture_default_str();
+  bool dev_fast = false;
+  dev->add_flag("--fast", dev_fast,
+                "fast mode: the simnet runs on a virtual clock and mines on demand - a block as soon as transactions "
+                "wait (so a transaction lands in milliseconds), and one per second when idle");
   std::string dev_metrics;
   dev->add_option("--metrics-addr", dev_metrics,
                   "serve Prometheus metrics at http://HOST:PORT/metrics (IPv4; off unless given)");
@@ -249,7 +254,7 @@ int main(int argc, char** argv) {
     }
     std::unique_ptr<igra::relayer::RelayQueue> queue;
     if (relayer) {
-      auto q = igrad::open_relay_queue(run_datadir, *relayer, **node);
+      auto q = igrad::open_relay_queue(run_datadir, *relayer, **node, *relayer_client);
       if (!q) return fail("run", q.error());
       queue = std::move(*q);
     }
@@ -334,7 +339,7 @@ int main(int argc, char** argv) {
   auto relayer_pub = igra::crypto::schnorr_public_key(relayer_key);
   if (!relayer_pub) return fail("dev", relayer_pub.error());
   simnet::SimnetNodeConfig scfg;
-  scfg.simnet.clock_mode = simnet::ClockMode::kRealTime;
+  scfg.simnet.clock_mode = dev_fast ? simnet::ClockMode::kFast : simnet::ClockMode::kRealTime;
   scfg.simnet.blocks_per_second = dev_bps;
   scfg.simnet.arrivals = simnet::BlockArrivals::kRegular;
   scfg.simnet.consensus.coinbase_maturity = kDevCoinbaseMaturity;
@@ -356,7 +361,16 @@ int main(int argc, char** argv) {
   so.port = static_cast<std::uint16_t>(std::stoul(dev_l1_listen.substr(colon + 1)));
   simnet::RpcServer server(l1, so);
   if (auto r = server.start(); !r) return fail("dev", r.error());
-  l1.start();
+  if (dev_fast) {
+    // Mature coinbase for the relayer at once (the on-demand miner would take a second per block when idle).
+    const std::uint64_t daa = l1.stats().virtual_daa_score;
+    if (daa < kDevCoinbaseMaturity + 5) {
+      if (auto r = l1.mine_blocks(kDevCoinbaseMaturity + 5 - daa); !r) return fail("dev", r.error());
+    }
+    l1.start_on_demand(1000, /*settle_daa=*/10);  // 10: the L2 block window (floor(DAA / 10))
+  } else {
+    l1.start();
+  }
 
   ig::NodeOptions o;
   o.datadir = datadir;
@@ -376,7 +390,7 @@ int main(int argc, char** argv) {
   ro.coinbase_maturity = kDevCoinbaseMaturity;
   ro.toccata_daa_score = net->first.toccata_daa_score;
   igra::relayer::Relayer relayer(ro, relayer_client);
-  auto queue = igrad::open_relay_queue(datadir, relayer, **node);
+  auto queue = igrad::open_relay_queue(datadir, relayer, **node, relayer_client);
   if (!queue) return fail("dev", queue.error());
   auto rpc = igrad::RpcStack::create(**node, dev_rpc, &relayer, true, queue->get());
   if (!rpc) return fail("dev", rpc.error());
@@ -411,7 +425,10 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 
-  std::printf("\nigrad dev: Igra devnet on an embedded Kaspa simnet (%.3g BPS)\n", dev_bps);
+  if (dev_fast)
+    std::printf("\nigrad dev: Igra devnet on an embedded Kaspa simnet (fast: virtual clock, blocks on demand)\n");
+  else
+    std::printf("\nigrad dev: Igra devnet on an embedded Kaspa simnet (%.3g BPS)\n", dev_bps);
   std::printf("  chain id      %llu (0x%llx)\n", static_cast<unsigned long long>(net->first.chain_id),
               static_cast<unsigned long long>(net->first.chain_id));
   std::printf("  genesis       %s\n", core::to_hex((*node)->genesis().hash, true).c_str());

@@ -125,6 +125,13 @@ core::Result<std::vector<MinedBlock>> Simnet::run_for_ms(std::uint64_t duration_
   return out;
 }
 
+void Simnet::advance_clock_to_ms(std::uint64_t ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!virtual_clock_ || ms * 1000 <= virtual_clock_->now_us()) return;
+  virtual_clock_->advance_to(ms * 1000);
+  if (next_block_us_ <= ms * 1000) next_block_us_ = ms * 1000 + next_interval_us();
+}
+
 void Simnet::start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (running_) return;

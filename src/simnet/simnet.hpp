@@ -82,6 +82,9 @@ class Simnet {
   // Fast mode: advances the virtual clock by `duration_ms`, mining the blocks scheduled in that time
   // (about blocks_per_second * duration).
   core::Result<std::vector<MinedBlock>> run_for_ms(std::uint64_t duration_ms);
+  // Fast mode: moves the virtual clock forward to `ms` (no blocks mined) when it is behind, e.g. after replaying
+  // stored blocks whose timestamps are ahead of it; later blocks are spaced from there.
+  void advance_clock_to_ms(std::uint64_t ms);
   // Real-time mode: starts / stops the mining thread.
   void start();
   void stop();

@@ -1,7 +1,9 @@
 #include "simnet/simnet_node.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "core/hex.hpp"
 #include "kaspa/header.hpp"
@@ -55,7 +57,7 @@ SimnetNode::SimnetNode(SimnetNodeConfig config)
 }
 
 SimnetNode::~SimnetNode() {
-  simnet_->stop();
+  stop();
   std::lock_guard<std::mutex> lock(sink_mu_);
   sink_ = nullptr;
 }
@@ -138,7 +140,71 @@ core::Result<std::size_t> SimnetNode::attach_journal(const std::string& path) {
                               std::to_string(n) + " does not replay: " + r.error().message);
   }
   simnet_->with_consensus([&](Consensus&) { journal_ = std::move(journal); });
+  // A fast (virtual) clock continues from the newest replayed block, not from genesis time.
+  std::uint64_t newest_ms = 0;
+  simnet_->with_consensus([&](Consensus& c) {
+    for (BlockId id = 0; id < c.dag().size(); ++id)
+      if (const auto& node = c.dag().node(id); node.block)
+        newest_ms = std::max<std::uint64_t>(newest_ms, node.block->header.timestamp);
+  });
+  simnet_->advance_clock_to_ms(newest_ms);
   return n;
+}
+
+void SimnetNode::start_on_demand(std::uint64_t idle_ms, std::uint64_t settle_daa) {
+  stop();
+  {
+    std::lock_guard<std::mutex> lk(on_demand_mu_);
+    on_demand_stop_ = false;
+  }
+  on_demand_ = std::thread([this, idle_ms, settle_daa] {
+    using Clock = std::chrono::steady_clock;
+    auto last = Clock::now();
+    bool one_more = false;  // the last block took transactions: one more so that a chain block accepts them
+    std::optional<std::uint64_t> settle_window;  // mine until the sink leaves this DAA window
+    std::unique_lock<std::mutex> lk(on_demand_mu_);
+    while (!on_demand_stop_) {
+      const std::size_t waiting = mempool_size();
+      const bool idle_due = Clock::now() - last >= std::chrono::milliseconds(idle_ms);
+      bool settling = false;
+      if (settle_window) {
+        settling = stats().sink_daa_score / settle_daa == *settle_window;
+        if (!settling) settle_window.reset();
+      }
+      if (waiting > 0 || one_more || settling || idle_due) {
+        const bool accepting = one_more && waiting == 0;  // this block accepts the last transactions
+        lk.unlock();
+        auto mined = simnet_->mine_blocks(1);
+        lk.lock();
+        if (!mined.ok()) {
+          std::fprintf(stderr, "simnet: on-demand mining failed: %s\n", mined.error().message.c_str());
+        } else {
+          ++on_demand_blocks_;
+        }
+        last = Clock::now();
+        if (accepting && settle_daa > 0) settle_window = stats().sink_daa_score / settle_daa;
+        const std::size_t after = mempool_size();
+        const bool took = waiting > 0 && after < waiting;
+        one_more = took;
+        if (waiting > 0 && !took) {
+          // Nothing minable waits: back off to the idle pace instead of spinning.
+          on_demand_cv_.wait_for(lk, std::chrono::milliseconds(idle_ms), [this] { return on_demand_stop_; });
+        }
+        continue;
+      }
+      on_demand_cv_.wait_for(lk, std::chrono::milliseconds(2), [this] { return on_demand_stop_; });
+    }
+  });
+}
+
+void SimnetNode::stop() {
+  {
+    std::lock_guard<std::mutex> lk(on_demand_mu_);
+    on_demand_stop_ = true;
+  }
+  on_demand_cv_.notify_all();
+  if (on_demand_.joinable()) on_demand_.join();
+  simnet_->stop();
 }
 
 void SimnetNode::on_block_added_locked(BlockId id) {
@@ -216,6 +282,7 @@ SimnetNodeStats SimnetNode::stats() {
     SimnetNodeStats s;
     s.virtual_daa_score = c.virtual_daa_score();
     s.sink_blue_score = c.dag().blue_score(c.sink());
+    s.sink_daa_score = c.dag().node(c.sink()).daa_score;
     for (std::size_t i = 0; i < c.dag().size(); ++i)
       if (c.is_released(static_cast<BlockId>(i))) ++s.block_count;
     s.mempool_size = mempool_.size();

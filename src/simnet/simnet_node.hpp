@@ -14,6 +14,9 @@
 // point is genesis; GetBlocks returns every released block in the future of low_hash (inclusive), in insertion
 // (topological) order.
 #include <cstdint>
+#include <atomic>
+#include <condition_variable>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,6 +48,7 @@ struct SimnetNodeConfig {
 struct SimnetNodeStats {
   std::uint64_t virtual_daa_score = 0;
   std::uint64_t sink_blue_score = 0;
+  std::uint64_t sink_daa_score = 0;
   std::size_t block_count = 0;  // released blocks, genesis included
   std::size_t mempool_size = 0;
   std::size_t tip_count = 0;
@@ -64,7 +68,17 @@ class SimnetNode final : public RpcBackend {
   core::Result<std::vector<MinedBlock>> mine_blocks(std::size_t n) { return simnet_->mine_blocks(n); }
   core::Result<std::vector<MinedBlock>> run_for_ms(std::uint64_t ms) { return simnet_->run_for_ms(ms); }
   void start() { simnet_->start(); }
-  void stop() { simnet_->stop(); }
+  // Fast clock mode, mining on demand (igrad dev --fast): a thread mines a block as soon as transactions wait in
+  // the mempool, one more after it drains (the chain block that accepts the last ones), and one every
+  // `idle_ms` of wall-clock time otherwise. Virtual time advances 1 / blocks_per_second per block, so a burst of
+  // transactions costs no waiting. A block that took nothing from a non-empty mempool (what waits cannot be mined
+  // yet) counts as idle, so nothing spins. stop() ends it.
+  // `settle_daa` > 0: after the mempool drains, blocks are mined until the sink's DAA score enters the next
+  // multiple of it (igrad dev: 10, Igra's L2 block window), so the window that accepted the last transactions is
+  // closed at once instead of after several idle blocks.
+  void start_on_demand(std::uint64_t idle_ms = 1000, std::uint64_t settle_daa = 0);
+  std::uint64_t on_demand_blocks() const noexcept { return on_demand_blocks_.load(); }
+  void stop();
   core::Result<ChainChange> reorg_from_depth(std::size_t depth) { return simnet_->reorg_from_depth(depth); }
   core::Result<ChainChange> flip_flop(std::size_t depth) { return simnet_->flip_flop(depth); }
   void set_withholding(std::size_t miner, bool withhold) { simnet_->set_withholding(miner, withhold); }
@@ -126,6 +140,12 @@ class SimnetNode final : public RpcBackend {
   bool journal_failed_ = false;
   std::mutex sink_mu_;              // taken after the simnet lock, never before it
   RpcNotificationSink* sink_ = nullptr;
+  // On-demand mining (start_on_demand).
+  std::thread on_demand_;
+  std::mutex on_demand_mu_;
+  std::condition_variable on_demand_cv_;
+  bool on_demand_stop_ = false;
+  std::atomic<std::uint64_t> on_demand_blocks_{0};
 };
 
 }  // namespace igra::simnet

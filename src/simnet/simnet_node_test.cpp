@@ -578,5 +578,57 @@ TEST(KaspaSimnetBinary, ServesGetServerInfoAndExitsOnSigterm) {
 }
 #endif
 
+// On-demand mining (igrad dev --fast): idle, one block per idle period; a transaction is mined and accepted at once
+// (a block takes it, the next chain block accepts it), then blocks follow until the sink's DAA score leaves the
+// accepting block's window of 10; after stop() nothing is mined.
+TEST_F(SimnetNodeRpc, OnDemandMiningMinesWhenTransactionsWaitAndSettlesTheWindow) {
+  mine(30);
+  Inbox<krpc::VirtualChainChanged> vcc;
+  ASSERT_TRUE(client_->subscribe_virtual_chain_changed(true, [&](const auto& c) { vcc.push(c); }).ok());
+  const testing::Spend coin = matured_coin();
+  // Idle: one block per idle period (200 ms), no spinning.
+  node_->start_on_demand(/*idle_ms=*/200, /*settle_daa=*/10);
+  std::this_thread::sleep_for(1000ms);
+  const std::uint64_t idle_blocks = node_->on_demand_blocks();
+  EXPECT_GE(idle_blocks, 1u);
+  EXPECT_LE(idle_blocks, 6u);
+  // From here idle blocks take a minute: every block below is mined on demand.
+  node_->start_on_demand(/*idle_ms=*/60'000, /*settle_daa=*/10);
+
+  const Wallet recipient = testing::wallet(2);
+  const kaspa::Transaction tx = testing::signed_tx(miner_, {coin}, {{coin.entry.amount - 100'000, recipient.spk}});
+  const kaspa::TransactionId txid = kaspa::transaction_id(tx);
+  ASSERT_TRUE(client_->submit_transaction(tx).ok());
+  core::Hash32 accepting;
+  ASSERT_TRUE(vcc.wait_for(
+      [&](const krpc::VirtualChainChanged& c) {
+        for (const auto& a : c.accepted_transaction_ids)
+          for (const auto& id : a.accepted_transaction_ids)
+            if (id == txid) {
+              accepting = a.accepting_block_hash;
+              return true;
+            }
+        return false;
+      },
+      10s));
+  // Settled: the sink moves on to the next DAA window of 10.
+  auto accepting_block = client_->get_block(accepting, false);
+  ASSERT_TRUE(accepting_block.ok());
+  const std::uint64_t window = accepting_block->header.daa_score / 10;
+  std::uint64_t sink_daa = 0;
+  for (int i = 0; i < 1000; ++i) {
+    sink_daa = node_->stats().sink_daa_score;
+    if (sink_daa / 10 > window) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(sink_daa / 10, window + 1);  // and stops there (no further blocks without transactions)
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(node_->stats().sink_daa_score, sink_daa);
+  node_->stop();
+  const std::uint64_t b2 = node_->on_demand_blocks();
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(node_->on_demand_blocks(), b2);
+}
+
 }  // namespace
 }  // namespace igra::simnet

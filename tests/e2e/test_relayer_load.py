@@ -1,4 +1,5 @@
-"""Issue 9 acceptance, end to end on `igrad dev`: 1,000 L2 transactions from 20 concurrent senders through
+"""Issue 9 acceptance, end to end on `igrad dev` (real-time simnet, and `--fast`: virtual clock, blocks on demand):
+1,000 L2 transactions from 20 concurrent senders through
 eth_sendRawTransaction all land exactly once, in each sender's nonce order, while the node (with its relayer
 and the embedded Kaspa simnet) is killed with SIGKILL and restarted on its datadir, and while a forced Kaspa
 reorg unwinds and re-derives L2 blocks.
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import signal
 import tempfile
+
+import pytest
 import threading
 import time
 from pathlib import Path
@@ -25,14 +28,15 @@ GWEI = 10**9
 class Node:
     """The current igrad dev process (replaced on restart); callers retry while it is down."""
 
-    def __init__(self, datadir):
+    def __init__(self, datadir, extra=()):
         self.datadir = datadir
+        self.extra = list(extra)
         self.lock = threading.Lock()
         self.up = threading.Event()
         self.dev = None
 
     def start(self):
-        dev = IgradDev(["--datadir", self.datadir]).start()
+        dev = IgradDev(["--datadir", self.datadir, *self.extra]).start()
         with self.lock:
             self.dev = dev
         self.up.set()
@@ -56,9 +60,10 @@ class Node:
                 time.sleep(0.2)  # down or restarting
 
 
-def test_1000_transactions_20_senders_through_a_crash_and_a_reorg():
+@pytest.mark.parametrize("mode", ["realtime", "fast"])
+def test_1000_transactions_20_senders_through_a_crash_and_a_reorg(mode):
     with tempfile.TemporaryDirectory(prefix="igra-relayer-load-") as tmp:
-        node = Node(str(Path(tmp) / "dev"))
+        node = Node(str(Path(tmp) / "dev"), ["--fast"] if mode == "fast" else [])
         dev = node.start()
         try:
             funders = [k for _, k in dev.accounts]
