@@ -26,6 +26,7 @@
 #include "chain/transaction.hpp"
 #include "chain/transaction_codec.hpp"
 #include "crypto/bip32.hpp"
+#include "crypto/bip39.hpp"
 #include "igra/network.hpp"
 #include "kaspa/lock_script.hpp"
 #include "kaspa/multisig_sign.hpp"
@@ -613,12 +614,9 @@ int cmd_keys_import(const std::string& file, const std::string& hex, const std::
     key = take(core::fixed_from_hex<32>(hex), "--secret");
     if (!crypto::is_valid_secret_key(key)) die("--secret is not a valid secp256k1 secret key");
   } else {
-    std::size_t words = 0;
-    std::istringstream in(mnemonic);
-    for (std::string w; in >> w;) ++words;
-    if (words != 12 && words != 15 && words != 18 && words != 21 && words != 24)
-      die("--mnemonic must have 12, 15, 18, 21 or 24 words");
-    const auto seed = crypto::bip39_seed(mnemonic);
+    // A valid BIP-39 sentence (list words, checksum), hashed in its canonical single-spaced form as wallets do.
+    const auto entropy = take(crypto::bip39_entropy(mnemonic), "--mnemonic");
+    const auto seed = crypto::bip39_seed(take(crypto::bip39_mnemonic(entropy), "--mnemonic"));
     key = take(crypto::bip32_derive(seed, path), "--path").key;
   }
   take(crypto::write_secret_key_file(file, key), "--key");
@@ -786,7 +784,8 @@ int main(int argc, char** argv) {
   auto* keys_import = keys->add_subcommand("import", "Create a key file from a hex secret or a BIP-39 mnemonic");
   keys_import->add_option("--key", k_file, "the key file to create (refused if it exists)")->required();
   keys_import->add_option("--secret", k_secret, "32-byte secret key in hex");
-  keys_import->add_option("--mnemonic", k_mnemonic, "BIP-39 mnemonic (words are not checked against a word list)");
+  keys_import->add_option("--mnemonic", k_mnemonic,
+                          "BIP-39 mnemonic (12-24 words of the English list with a valid checksum)");
   keys_import->add_option("--path", k_path, "BIP-32 derivation path (Kaspa m/44'/111111'/0'/0/i, Ethereum m/44'/60'/0'/0/i)")
       ->capture_default_str();
   keys_import->add_option("--network", k_network, "network for the printed addresses")->capture_default_str();

@@ -3,8 +3,8 @@
 // hierarchical deterministic secp256k1 keys (private derivation, hardened and normal children), as wallets
 // use for Ethereum (m/44'/60'/0'/0/i) and Kaspa (m/44'/111111'/0'/0/i) accounts.
 //
-// The mnemonic's words are not checked against the BIP-39 word list here (the seed is defined over the
-// normalized sentence whatever its words); callers that accept user input validate it first.
+// bip39_seed does not check the words (the seed is defined over the sentence whatever its words); callers that
+// accept user input validate it first with bip39_entropy (bip39.hpp) and hash the canonical sentence.
 #include <cstdint>
 #include <string_view>
 #include <vector>

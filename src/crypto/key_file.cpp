@@ -12,6 +12,7 @@
 
 #include "core/hex.hpp"
 #include "crypto/bip32.hpp"
+#include "crypto/bip39.hpp"
 
 namespace igra::crypto {
 
@@ -34,15 +35,11 @@ core::Result<std::string> read_private_file(const std::string& path, const std::
 core::Result<SecretKey> read_mnemonic_key_file(const std::string& file, const std::string& path,
                                                const std::string& purpose) {
   IGRA_TRY(std::string text, read_private_file(file, purpose));
-  std::istringstream in(text);
-  std::string words, w;
-  std::size_t n = 0;
-  while (in >> w) {
-    words += (n++ ? " " : "") + w;
-  }
-  if (n != 12 && n != 15 && n != 18 && n != 21 && n != 24)
-    return core::Error{core::ErrorCode::kInvalidArgument, file + ": a mnemonic has 12, 15, 18, 21 or 24 words, not " +
-                                                              std::to_string(n)};
+  // The words must form a valid BIP-39 mnemonic (list words, checksum): a typo would otherwise derive some other,
+  // unfunded key without a word of warning. The seed is taken over the canonical sentence (single spaces).
+  auto entropy = bip39_entropy(text);
+  if (!entropy) return core::Error{core::ErrorCode::kInvalidArgument, file + ": " + entropy.error().message};
+  IGRA_TRY(const std::string words, bip39_mnemonic(*entropy));
   const auto seed = bip39_seed(words);
   IGRA_TRY(auto ext, bip32_derive(seed, path));
   return ext.key;

@@ -55,8 +55,22 @@ TEST(KeyFile, WriteReadPermissionsAndMnemonic) {
   auto key = read_mnemonic_key_file(m, "m/44'/60'/0'/0/0");
   ASSERT_TRUE(key.ok()) << key.error().message;
   EXPECT_EQ(core::to_hex(public_key_to_address(*public_key_from_secret(*key))), "f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
+  // Extra spaces and line breaks: the same key (the seed is over the canonical single-spaced sentence).
+  std::ofstream(m) << "test  test test test test test\ntest test test test test   junk\n";
+  auto spaced = read_mnemonic_key_file(m, "m/44'/60'/0'/0/0");
+  ASSERT_TRUE(spaced.ok()) << spaced.error().message;
+  EXPECT_EQ(core::to_hex(*spaced), core::to_hex(*key));
   std::ofstream(m) << "test test test\n";
   EXPECT_FALSE(read_mnemonic_key_file(m, "m/44'/60'/0'/0/0").ok());
+  // A typo or a wrong last word: refused, not silently another key.
+  std::ofstream(m) << "test test test test test test test test test test tset junk\n";
+  auto typo = read_mnemonic_key_file(m, "m/44'/60'/0'/0/0");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.error().message.find("'tset'"), std::string::npos) << typo.error().message;
+  std::ofstream(m) << "test test test test test test test test test test test test\n";
+  auto checksum = read_mnemonic_key_file(m, "m/44'/60'/0'/0/0");
+  ASSERT_FALSE(checksum.ok());
+  EXPECT_NE(checksum.error().message.find("checksum"), std::string::npos) << checksum.error().message;
 }
 
 }  // namespace

@@ -53,6 +53,9 @@ def test_keys_balance_send_and_status(node):
         assert r.returncode == 0 and "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" in r.stdout
         bad = cli("keys", "import", "--key", str(Path(d) / "bad.key"), "--mnemonic", "too short")
         assert bad.returncode != 0 and "12, 15, 18, 21 or 24 words" in bad.stderr
+        typo = cli("keys", "import", "--key", str(Path(d) / "typo.key"), "--mnemonic", MNEMONIC.replace("junk", "junky"))
+        assert typo.returncode != 0 and "did you mean 'junk'" in typo.stderr, typo.stderr
+        assert not (Path(d) / "typo.key").exists()
 
         sent = cli("send", "--key", hardhat0, "--rpc", node.url, "--to", l2, "--value", "12345", "--wait", "90")
         assert sent.returncode == 0, sent.stdout + sent.stderr
