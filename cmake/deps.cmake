@@ -1,7 +1,7 @@
-# Third-party dependencies, all from Debian 12 packages (installed by scripts/setup.sh).
+# Third-party dependencies from Debian 12 packages (installed by scripts/setup.sh); blst and libsecp256k1 are built
+# from pinned registry sources (cmake/blst.cmake, cmake/secp256k1.cmake).
 find_package(PkgConfig REQUIRED)
 find_package(OpenSSL REQUIRED)
-pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
 find_package(Threads REQUIRED)
 # gRPC/protobuf for the kaspad protowire client and server (library igra_kaspa_rpc, see src/kaspa/CMakeLists.txt).
 find_package(Protobuf REQUIRED)

@@ -2,17 +2,18 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <secp256k1.h>
 
 #include <charconv>
 #include <cstring>
 #include <string>
 
+#include "crypto/secp256k1_api.h"
+
 namespace igra::crypto {
 namespace {
 
 const secp256k1_context* sign_ctx() {
-  static secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  static secp256k1_context* ctx = secp256k1_context_new(SECP256K1_CONTEXT_NONE);
   return ctx;
 }
 

@@ -3,14 +3,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <secp256k1.h>
-#include <secp256k1_extrakeys.h>
-#include <secp256k1_recovery.h>
-#include <secp256k1_schnorrsig.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/keccak.hpp"
+#include "crypto/secp256k1_api.h"
 
 namespace igra::crypto {
 
@@ -25,7 +24,8 @@ using core::make_error;
 class Context {
  public:
   Context() noexcept {
-    ctx_ = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+    ctx_ = secp256k1_context_new(SECP256K1_CONTEXT_NONE);
+    if (ctx_ == nullptr) std::abort();  // out of memory at start-up
     unsigned char seed[32];
     // Failure (no entropy, or randomize refusing the seed) leaves the context unblinded but fully functional.
     if (RAND_bytes(seed, sizeof(seed)) == 1) {
@@ -226,3 +226,16 @@ bool is_valid_ecdsa_compact_signature(core::ByteView sig) noexcept {
 }
 
 }  // namespace igra::crypto
+
+// libsecp256k1's default callbacks (the vendored build leaves them to its user, USE_EXTERNAL_DEFAULT_CALLBACKS):
+// an illegal argument is a bug in our calling code, an internal error a broken library; neither may continue.
+extern "C" {
+void rustsecp256k1_v0_10_0_default_illegal_callback_fn(const char* str, void*) {
+  std::fprintf(stderr, "libsecp256k1: illegal argument: %s\n", str);
+  std::abort();
+}
+void rustsecp256k1_v0_10_0_default_error_callback_fn(const char* str, void*) {
+  std::fprintf(stderr, "libsecp256k1: internal consistency check failed: %s\n", str);
+  std::abort();
+}
+}
