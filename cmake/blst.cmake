@@ -2,12 +2,8 @@
 # scripts/setup.sh unpacks from the pinned npm package c-kzg into third_party/ (never committed).
 # Portable build: __BLST_PORTABLE__ makes the x86-64 assembly pick the ADX/MULX code paths at run time (cpuid),
 # so one binary runs on any x86-64; on other architectures the same sources fall back to their own assembly or C.
-# The pinned version lives in scripts/setup.sh alone (CKZG_VERSION=...); read it from there so the two never drift.
-file(STRINGS "${CMAKE_SOURCE_DIR}/scripts/setup.sh" ckzg_version_line REGEX "^CKZG_VERSION=")
-string(REGEX REPLACE "^CKZG_VERSION=([0-9A-Za-z.-]+).*" "\\1" IGRA_CKZG_VERSION "${ckzg_version_line}")
-if(NOT IGRA_CKZG_VERSION)
-  message(FATAL_ERROR "cannot read CKZG_VERSION from scripts/setup.sh")
-endif()
+# The pinned version lives in scripts/setup.sh alone (CKZG_VERSION=...).
+igra_pinned_version(IGRA_CKZG_VERSION CKZG_VERSION)
 set(ckzg_dir "${CMAKE_SOURCE_DIR}/third_party/c-kzg-${IGRA_CKZG_VERSION}")
 # -DIGRA_BLST_DIR=... overrides the location (deps/blst of the c-kzg package, or a blst checkout).
 if(NOT IGRA_BLST_DIR)
@@ -15,7 +11,6 @@ if(NOT IGRA_BLST_DIR)
 endif()
 # The c-kzg trusted setup (Ethereum KZG ceremony); only tests read it, to check our embedded [tau]G2 constant.
 set(IGRA_KZG_TRUSTED_SETUP "${ckzg_dir}/deps/c-kzg/trusted_setup.txt")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/scripts/setup.sh")
 
 if(NOT EXISTS "${IGRA_BLST_DIR}/src/server.c" OR NOT EXISTS "${IGRA_BLST_DIR}/build/assembly.S"
    OR NOT EXISTS "${IGRA_BLST_DIR}/bindings/blst.h")

@@ -3,14 +3,9 @@
 # copy, symbols prefixed rustsecp256k1_v0_10_0_; src/crypto/secp256k1_api.h maps the usual names onto them), which
 # scripts/setup.sh unpacks into third_party/ (never committed). Debian 12 ships libsecp256k1 0.2.0, whose public
 # key recovery is about 12% slower (37.3 vs 32.8 us on the 2-core machine).
-# The pinned version lives in scripts/setup.sh alone (SECP256K1_SYS_VERSION=...); read it from there.
-file(STRINGS "${CMAKE_SOURCE_DIR}/scripts/setup.sh" secp_version_line REGEX "^SECP256K1_SYS_VERSION=")
-string(REGEX REPLACE "^SECP256K1_SYS_VERSION=([0-9A-Za-z.-]+).*" "\\1" IGRA_SECP256K1_SYS_VERSION "${secp_version_line}")
-if(NOT IGRA_SECP256K1_SYS_VERSION)
-  message(FATAL_ERROR "cannot read SECP256K1_SYS_VERSION from scripts/setup.sh")
-endif()
+# The pinned version lives in scripts/setup.sh alone (SECP256K1_SYS_VERSION=...).
+igra_pinned_version(IGRA_SECP256K1_SYS_VERSION SECP256K1_SYS_VERSION)
 set(IGRA_SECP256K1_DIR "${CMAKE_SOURCE_DIR}/third_party/secp256k1-sys-${IGRA_SECP256K1_SYS_VERSION}/depend/secp256k1")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/scripts/setup.sh")
 if(NOT EXISTS "${IGRA_SECP256K1_DIR}/src/secp256k1.c")
   message(FATAL_ERROR "libsecp256k1 sources not found in ${IGRA_SECP256K1_DIR}.\n"
                       "Run scripts/setup.sh: it fetches the pinned secp256k1-sys ${IGRA_SECP256K1_SYS_VERSION} crate "

@@ -63,57 +63,51 @@ if [ -f package-lock.json ]; then
     log "node_modules up to date"
   fi
 fi
+# Pinned third-party sources (checked by SHA-256, unpacked to third_party/, git-ignored, never committed). Only
+# the sources are used: CMake builds the libraries itself.
+#   unpack_pinned NAME VERSION SHA256 DIR FETCH: runs FETCH "$archive" to download the archive when DIR does not
+#   hold that version yet, checks it, and unpacks it into DIR (first path component stripped).
+unpack_pinned() {
+  local name=$1 version=$2 sha=$3 dir=$4 fetch=$5
+  if [ -f "$dir/.sha256" ] && [ "$(cat "$dir/.sha256")" = "$sha" ]; then
+    log "$name $version sources present"
+    return
+  fi
+  log "fetching $name $version"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  local archive="$tmp/$name-$version.tar.gz"
+  "$fetch" "$archive" "$version"
+  local got
+  got=$(sha256sum "$archive" | cut -d' ' -f1)
+  if [ "$got" != "$sha" ]; then
+    log "$name $version: SHA-256 mismatch (got $got, want $sha)"
+    exit 1
+  fi
+  rm -rf "$dir" && mkdir -p "$dir"
+  tar -xzf "$archive" -C "$dir" --strip-components=1
+  echo "$sha" > "$dir/.sha256"
+  rm -rf "$tmp"
+  trap - EXIT
+}
 # blst (BLS12-381 pairing library used by geth and reth) and c-kzg, from the npm package `c-kzg`, which ships
-# both as C/assembly sources (deps/blst, deps/c-kzg). Only the sources are used: CMake builds blst itself
-# (cmake/blst.cmake). Pinned and checked by SHA-256, unpacked to third_party/ (git-ignored, never committed).
+# both as C/assembly sources (deps/blst, deps/c-kzg); cmake/blst.cmake builds blst.
 CKZG_VERSION=4.1.0
 CKZG_SHA256=c56d9ed6aaa17bafa95c337c28837c68d2e54dabd76d91a185e2600a26480965
-ckzg_dir="third_party/c-kzg-${CKZG_VERSION}"
-if [ ! -f "$ckzg_dir/.sha256" ] || [ "$(cat "$ckzg_dir/.sha256")" != "$CKZG_SHA256" ]; then
-  log "fetching c-kzg ${CKZG_VERSION} (blst sources) from the npm registry"
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  tgz="$tmp/c-kzg-${CKZG_VERSION}.tgz"
+fetch_ckzg() {
   command -v npm >/dev/null || { log "npm is missing: install Node.js 20 (apt-get install nodejs npm)"; exit 1; }
-  (cd "$tmp" && npm pack --silent "c-kzg@${CKZG_VERSION}" >/dev/null)
-  got=$(sha256sum "$tgz" | cut -d' ' -f1)
-  if [ "$got" != "$CKZG_SHA256" ]; then
-    log "c-kzg-${CKZG_VERSION}.tgz: SHA-256 mismatch (got $got, want $CKZG_SHA256)"
-    exit 1
-  fi
-  rm -rf "$ckzg_dir" && mkdir -p "$ckzg_dir"
-  tar -xzf "$tgz" -C "$ckzg_dir" --strip-components=1
-  echo "$CKZG_SHA256" > "$ckzg_dir/.sha256"
-  rm -rf "$tmp"
-  trap - EXIT
-else
-  log "c-kzg ${CKZG_VERSION} sources present"
-fi
+  (cd "$(dirname "$1")" && npm pack --silent "c-kzg@$2" >/dev/null && mv "c-kzg-$2.tgz" "$1")
+}
+unpack_pinned c-kzg "$CKZG_VERSION" "$CKZG_SHA256" "third_party/c-kzg-${CKZG_VERSION}" fetch_ckzg
 # libsecp256k1 (ECDSA recovery and verification, BIP-340 Schnorr) from the crates.io package secp256k1-sys, which
 # vendors bitcoin-core/secp256k1 as C sources with its symbols prefixed rustsecp256k1_v0_10_0_ (the copy reth's
-# secp256k1 crate builds). Debian 12's libsecp256k1 is 0.2.0, about 12% slower at public key recovery. Only the
-# sources are used: CMake builds the library (cmake/secp256k1.cmake). Pinned and checked by SHA-256.
+# secp256k1 crate builds); cmake/secp256k1.cmake builds it. Debian 12's libsecp256k1 is 0.2.0, about 12% slower
+# at public key recovery.
 SECP256K1_SYS_VERSION=0.10.1
 SECP256K1_SYS_SHA256=d4387882333d3aa8cb20530a17c69a3752e97837832f34f6dccc760e715001d9
-secp_dir="third_party/secp256k1-sys-${SECP256K1_SYS_VERSION}"
-if [ ! -f "$secp_dir/.sha256" ] || [ "$(cat "$secp_dir/.sha256")" != "$SECP256K1_SYS_SHA256" ]; then
-  log "fetching secp256k1-sys ${SECP256K1_SYS_VERSION} (libsecp256k1 sources) from crates.io"
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  crate="$tmp/secp256k1-sys-${SECP256K1_SYS_VERSION}.crate"
-  curl -fsSL --retry 3 -o "$crate" \
-    "https://static.crates.io/crates/secp256k1-sys/secp256k1-sys-${SECP256K1_SYS_VERSION}.crate"
-  got=$(sha256sum "$crate" | cut -d' ' -f1)
-  if [ "$got" != "$SECP256K1_SYS_SHA256" ]; then
-    log "secp256k1-sys-${SECP256K1_SYS_VERSION}.crate: SHA-256 mismatch (got $got, want $SECP256K1_SYS_SHA256)"
-    exit 1
-  fi
-  rm -rf "$secp_dir" && mkdir -p "$secp_dir"
-  tar -xzf "$crate" -C "$secp_dir" --strip-components=1
-  echo "$SECP256K1_SYS_SHA256" > "$secp_dir/.sha256"
-  rm -rf "$tmp"
-  trap - EXIT
-else
-  log "secp256k1-sys ${SECP256K1_SYS_VERSION} sources present"
-fi
+fetch_secp256k1_sys() {
+  curl -fsSL --retry 3 -o "$1" "https://static.crates.io/crates/secp256k1-sys/secp256k1-sys-$2.crate"
+}
+unpack_pinned secp256k1-sys "$SECP256K1_SYS_VERSION" "$SECP256K1_SYS_SHA256" \
+  "third_party/secp256k1-sys-${SECP256K1_SYS_VERSION}" fetch_secp256k1_sys
 log "done"

@@ -240,49 +240,6 @@ using ScanFn = std::uint64_t (*)(const SearchPlan& p, std::uint32_t start, std::
       IGRA_B3S_G(3, 4, 9, 14, (M)[sc[14]], (M)[sc[15]]);                           \
     }                                                                              \
   } while (0)
-// The scan loop. Needs V, W, V_SET1, V_ADD, V_XOR, V_OR, V_AND, V_ROR16/12/8/7, V_BSWAP, V_SLL(x, n), V_SRL(x, n),
-// V_LANES (0, 1, ..., W-1) and V_EQMASK(a, b) (lanes where a == b, as bits).
-#define IGRA_B3S_SCAN_BODY                                                                            \
-  V iv[4], m1[16], cv1[8], key1[8], key2[8], m2[16], v[16], c[8];                                     \
-  for (int i = 0; i < 4; ++i) iv[i] = V_SET1(kIv[i]);                                                 \
-  for (int i = 0; i < 16; ++i) m1[i] = V_SET1(p.m1[i]);                                               \
-  for (int i = 0; i < 8; ++i) {                                                                       \
-    cv1[i] = V_SET1(p.cv1[i]);                                                                        \
-    key1[i] = V_SET1(p.key1[i]);                                                                      \
-    key2[i] = V_SET1(p.key2[i]);                                                                      \
-    m2[8 + i] = V_SET1(p.suffix[i]);                                                                  \
-  }                                                                                                   \
-  const V lanes = V_LANES;                                                                            \
-  const V pmask = V_SET1(p.pmask), pval = V_SET1(p.pval);                                             \
-  const V tw0 = m1[p.tail_word];                                                                      \
-  const V tw1 = p.tail_shift != 0 ? m1[p.tail_word + 1] : tw0;                                        \
-  for (std::uint64_t g = 0; g < groups; ++g) {                                                        \
-    const V nb = V_BSWAP(V_ADD(V_SET1(start + static_cast<std::uint32_t>(g * W)), lanes));            \
-    V mm[16];                                                                                         \
-    for (int i = 0; i < 16; ++i) mm[i] = m1[i];                                                       \
-    mm[p.tail_word] = V_OR(tw0, V_SLL(nb, p.tail_shift));                                             \
-    if (p.tail_shift != 0) mm[p.tail_word + 1] = V_OR(tw1, V_SRL(nb, 32 - p.tail_shift));             \
-    IGRA_B3S_COMPRESS(cv1, mm, p.counter1_lo, p.counter1_hi, p.block_len1, p.flags1);                 \
-    for (int i = 0; i < 8; ++i) c[i] = V_XOR(v[i], v[i + 8]);                                         \
-    for (unsigned k = 0; k < p.stack_len; ++k) {                                                      \
-      for (int i = 0; i < 8; ++i) {                                                                   \
-        mm[i] = V_SET1(p.stack[k][i]);                                                                \
-        mm[8 + i] = c[i];                                                                             \
-      }                                                                                               \
-      IGRA_B3S_COMPRESS(key1, mm, 0u, 0u, 64u, p.parent_flags | (k + 1 == p.stack_len ? kRoot : 0u)); \
-      for (int i = 0; i < 8; ++i) c[i] = V_XOR(v[i], v[i + 8]);                                       \
-    }                                                                                                 \
-    for (int i = 0; i < 8; ++i) m2[i] = c[i];                                                         \
-    IGRA_B3S_COMPRESS(key2, m2, p.counter2_lo, p.counter2_hi, 64u, p.flags2);                         \
-    const std::uint32_t hit = V_EQMASK(V_AND(V_XOR(v[0], v[8]), pmask), pval);                        \
-    if (hit != 0) {                                                                                   \
-      *mask = hit;                                                                                    \
-      return g;                                                                                       \
-    }                                                                                                 \
-  }                                                                                                   \
-  *mask = 0;                                                                                          \
-  return groups
-
 #if defined(__x86_64__)
 __attribute__((target("avx2"))) std::uint64_t scan_avx2(const SearchPlan& p, std::uint32_t start,
                                                         std::uint64_t groups, std::uint32_t* mask) {
@@ -308,21 +265,7 @@ __attribute__((target("avx2"))) std::uint64_t scan_avx2(const SearchPlan& p, std
 #define V_SRL(x, n) _mm256_srl_epi32(x, _mm_cvtsi32_si128(static_cast<int>(n)))
 #define V_LANES _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)
 #define V_EQMASK(a, b) static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b))))
-  IGRA_B3S_SCAN_BODY;
-#undef V_SET1
-#undef V_ADD
-#undef V_XOR
-#undef V_OR
-#undef V_AND
-#undef V_ROR16
-#undef V_ROR8
-#undef V_ROR12
-#undef V_ROR7
-#undef V_BSWAP
-#undef V_SLL
-#undef V_SRL
-#undef V_LANES
-#undef V_EQMASK
+#include "core/blake3_search_body.inc"
 }
 
 // AVX-512: 16 lanes, native rotates. The all-ones maskz forms compile to the plain instructions and avoid GCC 12's
@@ -346,25 +289,10 @@ __attribute__((target("avx512f,avx512bw"))) std::uint64_t scan_avx512(const Sear
 #define V_SRL(x, n) _mm512_maskz_srl_epi32(0xffff, x, _mm_cvtsi32_si128(static_cast<int>(n)))
 #define V_LANES _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 #define V_EQMASK(a, b) static_cast<std::uint32_t>(_mm512_cmpeq_epi32_mask(a, b))
-  IGRA_B3S_SCAN_BODY;
-#undef V_SET1
-#undef V_ADD
-#undef V_XOR
-#undef V_OR
-#undef V_AND
-#undef V_ROR16
-#undef V_ROR8
-#undef V_ROR12
-#undef V_ROR7
-#undef V_BSWAP
-#undef V_SLL
-#undef V_SRL
-#undef V_LANES
-#undef V_EQMASK
+#include "core/blake3_search_body.inc"
 }
 #endif
 
-#undef IGRA_B3S_SCAN_BODY
 #undef IGRA_B3S_COMPRESS
 #undef IGRA_B3S_G
 

@@ -199,6 +199,18 @@ class relayer_simnet : public ::testing::Test {
   igra::NetworkParams devnet_;
 };
 
+// A fresh directory under the system's temp directory, removed with everything in it at the end of the test.
+struct ScratchDir {
+  std::filesystem::path path;
+  explicit ScratchDir(const std::string& prefix)
+      : path(std::filesystem::temp_directory_path() /
+             (prefix + "-" + std::to_string(::getpid()) + "-" +
+              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
+    std::filesystem::create_directories(path);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+};
+
 core::Bytes transfer(std::uint64_t nonce, std::size_t account = 0, std::size_t zero_data = 0) {
   chain::Transaction tx = testing::dynamic_fee_tx(nonce, testing::fresh_address(3, static_cast<std::uint8_t>(nonce)),
                                                   testing::kEther, core::uint256(10) * testing::kGwei,
@@ -434,13 +446,8 @@ TEST_F(relayer_simnet, WalletFollowsUtxoNotifications) {
 // Stuck in the mempool: the queue replaces the oldest stuck L1 transaction at a higher fee (same coin, same L2
 // payload) and rebuilds its descendants on the replacement; every L2 transaction is then accepted exactly once.
 TEST_F(relayer_simnet, StuckTransactionIsReplacedAndItsDescendantsRebuilt) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("igra-relay-rbf-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() { std::filesystem::remove_all(p); }
-  } cleanup{dir};
+  const ScratchDir scratch("igra-relay-rbf");
+  const std::filesystem::path& dir = scratch.path;
   start();
   mine(kMaturity + 15);
   std::uint64_t clock_ms = 5'000'000;
@@ -518,14 +525,8 @@ TEST_F(relayer_simnet, FragmentedCoinsAreConsolidated) {
 // L1 node both restart (the L1 from its block journal, with an empty mempool) the very same signed L1
 // transactions are sent again - none is built twice - and get accepted.
 TEST_F(relayer_simnet, QueueSurvivesARestartAndALostMempoolAndTracksToExecution) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("igra-relay-queue-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  std::filesystem::create_directories(dir);
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() { std::filesystem::remove_all(p); }
-  } cleanup{dir};
+  const ScratchDir scratch("igra-relay-queue");
+  const std::filesystem::path& dir = scratch.path;
   L1Setup s;
   s.journal = (dir / "simnet.journal").string();
   start(s);
@@ -627,13 +628,8 @@ TEST_F(relayer_simnet, QueueSurvivesARestartAndALostMempoolAndTracksToExecution)
 // accepting block kaspad reports for its L1 transaction; accepted items are never resent; a reorg that removes
 // the accepting blocks returns them to submitted, and the blocks that merge the old branch accept them again.
 TEST_F(relayer_simnet, QueueTracksL1AcceptanceAcrossAReorg) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("igra-relay-accept-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() { std::filesystem::remove_all(p); }
-  } cleanup{dir};
+  const ScratchDir scratch("igra-relay-accept");
+  const std::filesystem::path& dir = scratch.path;
   start();
   mine(kMaturity + 15);
   std::atomic<std::uint64_t> clock_ms{1'000'000};

@@ -21,11 +21,8 @@ its error texts. Copy igra-statetest elsewhere and pass --build when rebuilding 
 """
 import argparse
 import json
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -349,14 +346,8 @@ def main():
     args = ap.parse_args()
 
     sys.path.insert(0, str(Path(__file__).parent))
-    ours = Path(args.build) / "apps" / "igra-statetest" / "igra-statetest"
-    geth = os.environ.get("GETH_EVM") or str(ROOT / ".tools" / "bin" / "evm")
-    if not ours.exists():
-        sys.exit(f"{ours} missing")
-    if not Path(geth).exists():
-        sys.exit(f"geth evm missing at {geth} (scripts/install-geth-evm.sh)")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    from statetest_batch import run_batch, tools
+    ours, geth, out = tools(args.build, args.out)
     rng = random.Random(args.seed)
     forks = ["Prague", "Cancun"] if args.fork == "both" else [args.fork]
     print(f"seed {args.seed}", flush=True)
@@ -364,34 +355,14 @@ def main():
     cases = diffs = rounds = 0
     while (deadline and time.time() < deadline) or (not deadline and rounds < args.rounds):
         rounds += 1
-        with tempfile.TemporaryDirectory() as tmp:
-            tests = {}
-            for i in range(args.batch):
-                fork = forks[i % len(forks)]
-                n, t = make_test(rng, fork, f"r{rounds}_{i}_{fork}")
-                tests[n] = t
-            f = Path(tmp) / "batch.json"
-            f.write_text(json.dumps(tests))
-            p = subprocess.run([str(ours), "--fill", str(f)], capture_output=True, text=True)
-            if p.returncode not in (0, 1):
-                print(f"igra-statetest --fill crashed (exit {p.returncode}): {p.stderr[-2000:]}")
-                (out / f"crash_{args.seed}_{rounds}.json").write_text(json.dumps(tests))
-                diffs += 1
-                continue
-            g = subprocess.run([geth, "statetest", str(f)], capture_output=True, text=True)
-            try:
-                results = json.loads(g.stdout)
-            except json.JSONDecodeError:
-                print(f"geth output not JSON: {g.stdout[-500:]} {g.stderr[-500:]}")
-                continue
-            filled = json.loads(f.read_text())
-            for r in results:
-                cases += 1
-                if not r.get("pass"):
-                    diffs += 1
-                    name = r["name"]
-                    (out / f"{name}_{args.seed}.json").write_text(json.dumps({name: filled[name]}, indent=1))
-                    print(f"DIFF {name} ({r.get('fork')}): {r.get('error')}", flush=True)
+        tests = {}
+        for i in range(args.batch):
+            fork = forks[i % len(forks)]
+            n, t = make_test(rng, fork, f"r{rounds}_{i}_{fork}")
+            tests[n] = t
+        c, d = run_batch(tests, ours, geth, out, f"{args.seed}_{rounds}")
+        cases += c
+        diffs += d
         print(f"round {rounds}: {cases} cases, {diffs} differences", flush=True)
     print(f"{cases} cases, {diffs} differences")
     sys.exit(1 if diffs else 0)

@@ -20,11 +20,8 @@ Needs build/release/apps/igra-statetest/igra-statetest and geth's evm (.tools/bi
 """
 import argparse
 import json
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +32,9 @@ from py_ecc import optimized_bn128 as bn
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench" / "precompiles"))
 import make_workloads as mw  # noqa: E402  (encodings and the EEST KZG vector)
+
+sys.path.insert(0, str(Path(__file__).parent))
+from statetest_batch import run_batch, tools  # noqa: E402
 
 SENDER_KEY = 0x45A915E4D060149EB4365960E6A7A45F334393093061116B197E3240065FF2D8
 SENDER = "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b"
@@ -334,14 +334,7 @@ def main():
     for n in names:
         if n not in NAMES:
             sys.exit(f"unknown precompile {n}; one of: {' '.join(NAMES)}")
-    ours = Path(args.build) / "apps" / "igra-statetest" / "igra-statetest"
-    geth = os.environ.get("GETH_EVM") or str(ROOT / ".tools" / "bin" / "evm")
-    if not ours.exists():
-        sys.exit(f"{ours} missing")
-    if not Path(geth).exists():
-        sys.exit(f"geth evm missing at {geth} (scripts/install-geth-evm.sh)")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    ours, geth, out = tools(args.build, args.out)
     rng = random.Random(args.seed)
     inputs = Inputs(rng)
     print(f"seed {args.seed}, precompiles {','.join(names)}", flush=True)
@@ -350,38 +343,17 @@ def main():
     per = {n: 0 for n in names}
     while (deadline and time.time() < deadline) or (not deadline and rounds < args.rounds):
         rounds += 1
-        with tempfile.TemporaryDirectory() as tmp:
-            tests = {}
-            for i in range(args.batch):
-                name = names[(rounds * args.batch + i) % len(names)]
-                fork = "Prague" if NAMES[name] > 10 or rng.random() < 0.7 else "Cancun"
-                tn, t, k = make_test(rng, inputs, name, fork, f"r{rounds}_{i}_{name}_{fork}")
-                tests[tn] = t
-                calls += k
-                per[name] += k
-            f = Path(tmp) / "batch.json"
-            f.write_text(json.dumps(tests))
-            p = subprocess.run([str(ours), "--fill", str(f)], capture_output=True, text=True)
-            if p.returncode not in (0, 1):
-                print(f"igra-statetest --fill crashed (exit {p.returncode}): {p.stderr[-2000:]}", flush=True)
-                (out / f"crash_{args.seed}_{rounds}.json").write_text(json.dumps(tests))
-                diffs += 1
-                continue
-            g = subprocess.run([geth, "statetest", str(f)], capture_output=True, text=True)
-            try:
-                results = json.loads(g.stdout)
-            except json.JSONDecodeError:
-                print(f"geth output not JSON: {g.stdout[-500:]} {g.stderr[-500:]}", flush=True)
-                diffs += 1
-                continue
-            filled = json.loads(f.read_text())
-            for r in results:
-                cases += 1
-                if not r.get("pass"):
-                    diffs += 1
-                    name = r["name"]
-                    (out / f"{name}_{args.seed}.json").write_text(json.dumps({name: filled[name]}, indent=1))
-                    print(f"DIFF {name} ({r.get('fork')}): {r.get('error')}", flush=True)
+        tests = {}
+        for i in range(args.batch):
+            name = names[(rounds * args.batch + i) % len(names)]
+            fork = "Prague" if NAMES[name] > 10 or rng.random() < 0.7 else "Cancun"
+            tn, t, k = make_test(rng, inputs, name, fork, f"r{rounds}_{i}_{name}_{fork}")
+            tests[tn] = t
+            calls += k
+            per[name] += k
+        c, d = run_batch(tests, ours, geth, out, f"{args.seed}_{rounds}")
+        cases += c
+        diffs += d
         if rounds % 10 == 0 or not deadline:
             print(f"round {rounds}: {cases} cases, {calls} calls, {diffs} differences", flush=True)
     print("calls per precompile: " + ", ".join(f"{n} {k}" for n, k in per.items()))
