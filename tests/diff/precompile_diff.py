@@ -57,6 +57,27 @@ class Inputs:
 
     def __init__(self, rng):
         self.r = rng
+        self._pools = {}
+
+    def pool(self, key, make, size=32):
+        """A random member of a lazily built pool of `size` values from make() (G2 scalar multiplications take
+        tens of milliseconds in py_ecc; pairs are drawn from a pool so that inputs stay cheap to generate)."""
+        if key not in self._pools:
+            self._pools[key] = [make() for _ in range(size)]
+        return self.r.choice(self._pools[key])
+
+    def bn_g2_multiple(self):
+        """(b, b*G2) for a random b from the pool."""
+        def make():
+            b = self.r.randrange(1, bn.curve_order)
+            return b, bn.multiply(bn.G2, b)
+        return self.pool("bn_g2", make)
+
+    def bls_g2_multiple(self):
+        def make():
+            b = self.r.randrange(1, bls.curve_order)
+            return b, bls.multiply(bls.G2, b)
+        return self.pool("bls_g2", make)
 
     def scalar(self, order):
         c = self.r.random()
@@ -154,7 +175,7 @@ class Inputs:
             return bytes(128)
         if c < 0.15:
             return b"".join(u256(self.r.randrange(BN_P)) for _ in range(4))
-        return mw.bn_g2(bn.multiply(bn.G2, self.r.randrange(1, bn.curve_order)))
+        return mw.bn_g2(self.bn_g2_multiple()[1])
 
     def bn_add(self):
         return self.mutate(self.bn_point() + self.bn_point())
@@ -165,8 +186,9 @@ class Inputs:
     def bn_pairing(self):
         k = self.r.choice([0, 1, 2, 2, 3])
         if k >= 2 and self.r.random() < 0.6:  # a product that is 1: e(aP, bQ) e(-abP, Q) ...
-            a, b = self.r.randrange(1, bn.curve_order), self.r.randrange(1, bn.curve_order)
-            data = (mw.bn_g1(bn.multiply(bn.G1, a)) + mw.bn_g2(bn.multiply(bn.G2, b)) +
+            a = self.r.randrange(1, bn.curve_order)
+            b, bq = self.bn_g2_multiple()
+            data = (mw.bn_g1(bn.multiply(bn.G1, a)) + mw.bn_g2(bq) +
                     mw.bn_g1(bn.neg(bn.multiply(bn.G1, a * b % bn.curve_order))) + mw.bn_g2(bn.G2))
             for _ in range(k - 2):
                 data += bytes(64) + mw.bn_g2(bn.G2)  # infinity pairs change nothing
@@ -220,7 +242,7 @@ class Inputs:
             return bytes(256)
         if c < 0.14:
             return b"".join(mw.fp(self.fp_elem()) for _ in range(4))
-        return mw.bls_g2(bls.multiply(bls.G2, self.r.randrange(1, 1 << 64)))
+        return mw.bls_g2(self.bls_g2_multiple()[1])
 
     def bls_g1add(self):
         return self.mutate(self.bls_g1() + self.bls_g1())
@@ -239,9 +261,10 @@ class Inputs:
     def bls_pairing(self):
         k = self.r.choice([0, 1, 2, 2, 3])
         if k >= 2 and self.r.random() < 0.6:
-            a, b = self.r.randrange(1, 1 << 64), self.r.randrange(1, 1 << 64)
+            a = self.r.randrange(1, bls.curve_order)
+            b, bq = self.bls_g2_multiple()
             r = bls.curve_order
-            data = (mw.bls_g1(bls.multiply(bls.G1, a)) + mw.bls_g2(bls.multiply(bls.G2, b)) +
+            data = (mw.bls_g1(bls.multiply(bls.G1, a)) + mw.bls_g2(bq) +
                     mw.bls_g1(bls.neg(bls.multiply(bls.G1, a * b % r))) + mw.bls_g2(bls.G2))
             for _ in range(k - 2):
                 data += bytes(128) + mw.bls_g2(bls.G2)
