@@ -116,7 +116,13 @@ core::Result<std::unique_ptr<RelayQueue>> RelayQueue::open(RelayQueueOptions opt
   return q;
 }
 
-RelayQueue::~RelayQueue() { stop(); }
+RelayQueue::~RelayQueue() {
+  {
+    std::lock_guard lk(l1_guard_->mu);
+    l1_guard_->queue = nullptr;
+  }
+  stop();
+}
 
 std::uint64_t RelayQueue::now() const {
   if (options_.now_ms) return options_.now_ms();
@@ -403,8 +409,14 @@ void RelayQueue::on_l1_chain(const kaspa::rpc::VirtualChainChanged& change) {
 }
 
 core::Result<void> RelayQueue::watch_l1_acceptance(kaspa::rpc::Client& client) {
+  // The client keeps the handler (and may call it) after this queue is gone: it reaches the queue through the
+  // shared guard, which the destructor clears under the guard's lock.
+  std::shared_ptr<L1Guard> guard = l1_guard_;
   return client.subscribe_virtual_chain_changed(
-      /*include_accepted_transaction_ids=*/true, [this](const kaspa::rpc::VirtualChainChanged& c) { on_l1_chain(c); });
+      /*include_accepted_transaction_ids=*/true, [guard](const kaspa::rpc::VirtualChainChanged& c) {
+        std::lock_guard lk(guard->mu);
+        if (guard->queue != nullptr) guard->queue->on_l1_chain(c);
+      });
 }
 
 void RelayQueue::recover() { resend_due(/*all=*/true); }

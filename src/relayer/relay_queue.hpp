@@ -139,7 +139,10 @@ class RelayQueue {
   RelayQueueStats stats();
 
  private:
-  RelayQueue(RelayQueueOptions options, Relayer& relayer) : options_(std::move(options)), relayer_(relayer) {}
+  RelayQueue(RelayQueueOptions options, Relayer& relayer)
+      : options_(std::move(options)), relayer_(relayer), l1_guard_(std::make_shared<L1Guard>()) {
+    l1_guard_->queue = this;
+  }
   core::Result<void> load();
   core::Result<void> persist(const std::vector<const RelayItem*>& items);
   // Sends queued items with seq <= upto (all when nullopt), in order. Holds send_mu_.
@@ -160,6 +163,13 @@ class RelayQueue {
   RelayQueueStats counters_;                   // sends, resends, replacements, rebuilds
   std::array<std::uint64_t, 6> done_{};         // items that are done, by ItemState (executed, dropped, failed)
   std::uint64_t last_consolidation_ms_ = 0;
+
+  // What the VirtualChainChanged handler reaches the queue through (null once the queue is destroyed).
+  struct L1Guard {
+    std::mutex mu;
+    RelayQueue* queue = nullptr;
+  };
+  std::shared_ptr<L1Guard> l1_guard_;
 
   std::atomic<bool> stop_{false};
   std::mutex wake_mu_;
