@@ -812,7 +812,8 @@ int main(int argc, char** argv) {
   info->add_option("file", tx_path, "JSON file, or - for standard input")->required();
   auto* status = tx->add_subcommand("status", "What became of an L2 transaction hash or an L1 transaction id "
                                               "(igra_getTransactionFate: executed, dropped with reason, minted, "
-                                              "rejectedEntry, pendingOnL1, unknown)");
+                                              "rejectedEntry, pendingOnL1 with the relayer's state - queued, "
+                                              "submitted, accepted by an L1 chain block - failed, unknown)");
   status->add_option("id", k_id, "L2 transaction hash or Kaspa transaction id")->required();
   status->add_option("--rpc", k_rpc, "the Igra node's JSON-RPC (http://HOST:PORT)")->required();
 

@@ -178,8 +178,9 @@ int main(int argc, char** argv) {
   std::string dev_l1_listen = "127.0.0.1:0";
   auto* dev = app.add_subcommand(
       "dev",
-      "development chain: an embedded Kaspa simnet (real time) and a node on the devnet (chain id 38830) whose\n"
-      "genesis funds the ten accounts of the mnemonic 'test test ... junk' (as Hardhat and Anvil)");
+      "development chain: an embedded Kaspa simnet (real time, or on demand with --fast) and a node on the devnet\n"
+      "(chain id 38830) whose genesis funds the ten accounts of the mnemonic 'test test ... junk' (as Hardhat and "
+      "Anvil)");
   dev->add_option("--datadir", dev_datadir,
                   "data directory (default: a new temporary directory, deleted on exit); an existing dev datadir is "
                   "resumed: its Kaspa blocks are replayed from DIR/simnet/blocks.journal and the L2 chain continues")
