@@ -74,6 +74,12 @@ def test_1000_transactions_20_senders_through_a_crash_and_a_reorg(mode):
                 tx = {"type": 2, "nonce": 0, "gas": 21000, "to": address_of(k), "value": 10**21,
                       "maxFeePerGas": 10 * GWEI, "maxPriorityFeePerGas": GWEI}
                 hashes.append(dev.result("eth_sendRawTransaction", ["0x" + sign_tx(funders[i], tx).hex()]))
+            # The relayer's view right after submission: on L1 (submitted or accepted, with its L1 id) or executed.
+            fate = dev.result("igra_getTransactionFate", [hashes[-1]])
+            assert fate["status"] in ("pendingOnL1", "executed"), fate
+            if fate["status"] == "pendingOnL1":
+                assert fate["relay"]["state"] in ("submitted", "accepted"), fate
+                assert len(fate["relay"]["l1TxId"]) == 64 and fate["relay"]["l1TxId"].startswith("97ae"), fate
             for h in hashes:
                 assert dev.wait_receipt(h, timeout=120)["status"] == "0x1"
             senders = [k for k in funders] + extra
