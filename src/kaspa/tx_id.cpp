@@ -184,7 +184,7 @@ std::optional<std::pair<std::uint32_t, TransactionId>> IdMiner::find_nonce(core:
       }
       v1_id_hasher_.finalize_with_lanes(&digests[0][0], 64, ids);
       for (std::size_t l = 0; l < kL; ++l) {
-        if (std::memcmp(ids[l].data(), prefix.data(), prefix.size()) == 0)
+        if (prefix.empty() || std::memcmp(ids[l].data(), prefix.data(), prefix.size()) == 0)
           return std::make_pair(nonce + static_cast<std::uint32_t>(l), ids[l]);
       }
     }
