@@ -615,8 +615,7 @@ int cmd_keys_import(const std::string& file, const std::string& hex, const std::
     if (!crypto::is_valid_secret_key(key)) die("--secret is not a valid secp256k1 secret key");
   } else {
     // A valid BIP-39 sentence (list words, checksum), hashed in its canonical single-spaced form as wallets do.
-    const auto entropy = take(crypto::bip39_entropy(mnemonic), "--mnemonic");
-    const auto seed = crypto::bip39_seed(take(crypto::bip39_mnemonic(entropy), "--mnemonic"));
+    const auto seed = crypto::bip39_seed(take(crypto::bip39_canonical(mnemonic), "--mnemonic"));
     key = take(crypto::bip32_derive(seed, path), "--path").key;
   }
   take(crypto::write_secret_key_file(file, key), "--key");

@@ -93,4 +93,9 @@ core::Result<core::Bytes> bip39_entropy(std::string_view mnemonic) {
   return ent;
 }
 
+core::Result<std::string> bip39_canonical(std::string_view mnemonic) {
+  IGRA_TRY(const core::Bytes entropy, bip39_entropy(mnemonic));
+  return bip39_mnemonic(entropy);
+}
+
 }  // namespace igra::crypto

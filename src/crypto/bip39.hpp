@@ -25,4 +25,8 @@ core::Result<std::string> bip39_mnemonic(core::ByteView entropy);
 // first four letters, which identify a word uniquely) or says the checksum does not match.
 core::Result<core::Bytes> bip39_entropy(std::string_view mnemonic);
 
+// A typed sentence checked as bip39_entropy does, in its canonical form (the words separated by one space): the
+// sentence wallets hash into the seed, so extra whitespace never derives another key.
+core::Result<std::string> bip39_canonical(std::string_view mnemonic);
+
 }  // namespace igra::crypto

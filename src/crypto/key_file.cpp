@@ -37,10 +37,9 @@ core::Result<SecretKey> read_mnemonic_key_file(const std::string& file, const st
   IGRA_TRY(std::string text, read_private_file(file, purpose));
   // The words must form a valid BIP-39 mnemonic (list words, checksum): a typo would otherwise derive some other,
   // unfunded key without a word of warning. The seed is taken over the canonical sentence (single spaces).
-  auto entropy = bip39_entropy(text);
-  if (!entropy) return core::Error{core::ErrorCode::kInvalidArgument, file + ": " + entropy.error().message};
-  IGRA_TRY(const std::string words, bip39_mnemonic(*entropy));
-  const auto seed = bip39_seed(words);
+  auto words = bip39_canonical(text);
+  if (!words) return core::Error{core::ErrorCode::kInvalidArgument, file + ": " + words.error().message};
+  const auto seed = bip39_seed(*words);
   IGRA_TRY(auto ext, bip32_derive(seed, path));
   return ext.key;
 }

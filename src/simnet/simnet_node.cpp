@@ -139,10 +139,10 @@ core::Result<std::size_t> SimnetNode::attach_journal(const std::string& path) {
       return core::make_error("simnet journal " + path + ": block " + std::to_string(i + 1) + " of " +
                               std::to_string(n) + " does not replay: " + r.error().message);
   }
-  simnet_->with_consensus([&](Consensus&) { journal_ = std::move(journal); });
   // A fast (virtual) clock continues from the newest replayed block, not from genesis time.
   std::uint64_t newest_ms = 0;
   simnet_->with_consensus([&](Consensus& c) {
+    journal_ = std::move(journal);
     for (BlockId id = 0; id < c.dag().size(); ++id)
       if (const auto& node = c.dag().node(id); node.block)
         newest_ms = std::max<std::uint64_t>(newest_ms, node.block->header.timestamp);
