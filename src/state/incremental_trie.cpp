@@ -30,7 +30,7 @@ struct IncrementalTrie::Node {
   // at most one of children[i] and (*refs)[i] is set; child() turns a reference into a stub on demand.
   std::unique_ptr<std::array<NodeRef, 16>> refs;
   NodeRef ref;              // valid when hashed (always for stubs)
-  Bytes rlp;                // valid when hashed and not a stub
+  Bytes rlp;                // valid when hashed and not a stub (a non-root node gives it to its row in take_writes)
 };
 
 namespace {
@@ -140,6 +140,10 @@ bool bytes_less(const Bytes& a, const Bytes& b) noexcept {
   return c < 0 || (c == 0 && a.size() < b.size());
 }
 
+// Where touch() records the stale rows of the thread it runs on while put_batch runs on two threads
+// (nullptr: the trie's own list).
+thread_local std::vector<Bytes>* tl_deleted = nullptr;
+
 std::string path_hex(const std::vector<std::uint8_t>& path) {
   static const char* kDigits = "0123456789abcdef";
   std::string s;
@@ -151,14 +155,15 @@ std::string path_hex(const std::vector<std::uint8_t>& path) {
 
 core::Result<DecodedNode> decode_node(ByteView rlp) {
   IGRA_TRY(auto reader, core::RlpReader::of_encoded_list(rlp));
-  std::vector<core::RlpItem> items;
+  std::array<core::RlpItem, 17> items;  // a node has 2 or 17; no allocation per decoded node
+  std::size_t count = 0;
   while (!reader.empty()) {
-    IGRA_TRY(auto item, reader.next());
-    items.push_back(item);
-    if (items.size() > 17) break;
+    if (count == items.size()) return core::make_error("trie node: list of more than 17 items");
+    IGRA_TRY(items[count], reader.next());
+    ++count;
   }
   DecodedNode d;
-  if (items.size() == 2) {
+  if (count == 2) {
     if (items[0].is_list) return core::make_error("trie node: path is a list");
     IGRA_TRY(auto hp, hex_prefix_decode(items[0].payload));
     d.path = std::move(hp.nibbles);
@@ -174,7 +179,7 @@ core::Result<DecodedNode> decode_node(ByteView rlp) {
     }
     return d;
   }
-  if (items.size() == 17) {
+  if (count == 17) {
     d.kind = DecodedNode::Kind::kBranch;
     for (int i = 0; i < 16; ++i) {
       IGRA_TRY(d.children[i], ref_of_item(items[i]));
@@ -183,7 +188,7 @@ core::Result<DecodedNode> decode_node(ByteView rlp) {
     d.value.assign(items[16].payload.begin(), items[16].payload.end());
     return d;
   }
-  return core::make_error("trie node: list of " + std::to_string(items.size()) + " items");
+  return core::make_error("trie node: list of " + std::to_string(count) + " items");
 }
 
 IncrementalTrie::IncrementalTrie(NodeStore* store) noexcept : store_(store), root_loaded_(store == nullptr) {}
@@ -201,19 +206,19 @@ core::Result<void> IncrementalTrie::ensure_root() {
   root_->kind = Node::Kind::kStub;
   root_->ref = NodeRef::of_encoded(*row);
   root_->hashed = true;
-  return resolve(root_, {});
+  return resolve(root_, nullptr, 0);
 }
 
-core::Result<void> IncrementalTrie::resolve(std::unique_ptr<Node>& slot, const Nibbles& path) {
+core::Result<void> IncrementalTrie::resolve(std::unique_ptr<Node>& slot, const std::uint8_t* path, std::size_t len) {
   Node& n = *slot;
   if (n.kind != Node::Kind::kStub) return {};
   if (store_ == nullptr) return core::make_error(core::ErrorCode::kInternal, "trie: stub without a store");
-  IGRA_TRY(auto row, store_->load(tables::path_key(path.data(), path.size())));
+  IGRA_TRY(auto row, store_->load(tables::path_key(path, len)));
   if (!row)
-    return core::make_error(core::ErrorCode::kNotFound, "trie: missing node at path " + path_hex(path));
+    return core::make_error(core::ErrorCode::kNotFound, "trie: missing node at path " + path_hex(Nibbles(path, path + len)));
   // The row must be the node the parent refers to: catches a store that is out of step with its parent.
-  if (!(NodeRef::of_encoded(*row) == n.ref))
-    return core::make_error(core::ErrorCode::kInternal, "trie: node at path " + path_hex(path) +
+  if (!store_->trusted() && !(NodeRef::of_encoded(*row) == n.ref))
+    return core::make_error(core::ErrorCode::kInternal, "trie: node at path " + path_hex(Nibbles(path, path + len)) +
                                                             " does not match its parent's reference");
   IGRA_TRY(auto d, decode_node(*row));
   switch (d.kind) {
@@ -241,7 +246,7 @@ void IncrementalTrie::touch(Node& n, const std::uint8_t* path, std::size_t len) 
   n.dirty = true;
   // The row at the node's current path is now stale (the node changes or moves); a node that ends up at
   // the same path is written again after the deletes.
-  if (n.from_store) deleted_.push_back(tables::path_key(path, len));
+  if (n.from_store) (tl_deleted != nullptr ? *tl_deleted : deleted_).push_back(tables::path_key(path, len));
   n.from_store = false;
 }
 
@@ -255,6 +260,77 @@ core::Result<void> IncrementalTrie::put(ByteView key, ByteView value) {
     return {};
   }
   return insert(root_, k, 0, value);
+}
+
+core::Result<void> IncrementalTrie::put_batch(const std::vector<std::pair<core::Hash32, Bytes>>& updates,
+                                              const Spawn& spawn) {
+  IGRA_TRY_VOID(ensure_root());
+  if (updates.size() < kParallelPutKeys || !spawn || !root_ || root_->kind != Node::Kind::kBranch) {
+    for (const auto& [k, v] : updates) IGRA_TRY_VOID(put(k.view(), v));
+    return {};
+  }
+  edits_since_hash_ += updates.size();
+  // The root branch changes whatever happens below it (as put() does, it is touched first).
+  touch(*root_, nullptr, 0);
+  std::array<std::vector<std::size_t>, 16> groups;  // update indices by first nibble, in order
+  for (std::size_t i = 0; i < updates.size(); ++i) groups[updates[i].first[0] >> 4].push_back(i);
+  // Two shares of about equal size: the biggest groups first, each to the lighter share.
+  std::array<int, 16> order;
+  for (int i = 0; i < 16; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return groups[a].size() > groups[b].size(); });
+  std::vector<int> mine, theirs;
+  std::size_t mine_n = 0, theirs_n = 0;
+  for (int nib : order) {
+    if (groups[nib].empty()) continue;
+    child(*root_, nib);  // a stored reference becomes a stub now, not concurrently
+    if (mine_n <= theirs_n) {
+      mine.push_back(nib);
+      mine_n += groups[nib].size();
+    } else {
+      theirs.push_back(nib);
+      theirs_n += groups[nib].size();
+    }
+  }
+  bool removed_any = false;
+  auto apply = [&](const std::vector<int>& nibbles, bool& removed) -> core::Result<void> {
+    for (int nib : nibbles) {
+      std::unique_ptr<Node>& slot = root_->children[nib];
+      for (std::size_t i : groups[nib]) {
+        const Nibbles k = to_nibbles(updates[i].first.view());
+        if (updates[i].second.empty()) {
+          IGRA_TRY(bool changed, remove(slot, k, 1));
+          removed = removed || changed;
+        } else {
+          IGRA_TRY_VOID(insert(slot, k, 1, updates[i].second));
+        }
+      }
+    }
+    return {};
+  };
+  core::Result<void> helper_result;
+  std::vector<Bytes> helper_deleted;
+  bool helper_removed = false;
+  std::thread helper = theirs.empty() ? std::thread() : spawn([&] {
+    tl_deleted = &helper_deleted;
+    helper_result = apply(theirs, helper_removed);
+    tl_deleted = nullptr;
+  });
+  auto own = apply(mine, removed_any);
+  if (helper.joinable()) helper.join();
+  for (auto& d : helper_deleted) deleted_.push_back(std::move(d));
+  IGRA_TRY_VOID(own);
+  IGRA_TRY_VOID(helper_result);
+  // A subtrie that emptied may leave the root with one entry: normalized once here as put() does per key.
+  if (removed_any || helper_removed) {
+    bool any = !root_->value.empty();
+    for (int i = 0; i < 16 && !any; ++i) any = root_->children[i] || (root_->refs && !(*root_->refs)[i].is_empty());
+    if (!any) {
+      root_.reset();  // every key went: the empty trie (the root's row is already marked stale)
+    } else {
+      IGRA_TRY_VOID(normalize_branch(root_, {}));
+    }
+  }
+  return {};
 }
 
 void IncrementalTrie::clear() {
@@ -272,10 +348,7 @@ core::Result<void> IncrementalTrie::insert(std::unique_ptr<Node>& slot, const Ni
     slot = make_leaf(rest, rest_len, value);
     return {};
   }
-  if (slot->kind == Node::Kind::kStub) {
-    const Nibbles path(key.begin(), key.begin() + depth);
-    IGRA_TRY_VOID(resolve(slot, path));
-  }
+  if (slot->kind == Node::Kind::kStub) IGRA_TRY_VOID(resolve(slot, key.data(), depth));
   Node& n = *slot;
   switch (n.kind) {
     case Node::Kind::kBranch: {
@@ -337,10 +410,7 @@ core::Result<bool> IncrementalTrie::remove(std::unique_ptr<Node>& slot, const Ni
   if (!slot) return false;
   const std::uint8_t* rest = key.data() + depth;
   const std::size_t rest_len = key.size() - depth;
-  if (slot->kind == Node::Kind::kStub) {
-    const Nibbles path(key.begin(), key.begin() + depth);
-    IGRA_TRY_VOID(resolve(slot, path));
-  }
+  if (slot->kind == Node::Kind::kStub) IGRA_TRY_VOID(resolve(slot, key.data(), depth));
   Node& n = *slot;
   switch (n.kind) {
     case Node::Kind::kLeaf: {
@@ -403,7 +473,7 @@ core::Result<void> IncrementalTrie::normalize_branch(std::unique_ptr<Node>& slot
   }
   // One child and no value: the child absorbs the branch's nibble.
   path.push_back(static_cast<std::uint8_t>(only));
-  IGRA_TRY_VOID(resolve(child(n, only), path));
+  IGRA_TRY_VOID(resolve(child(n, only), path.data(), path.size()));
   Node& child = *n.children[only];
   if (child.kind == Node::Kind::kBranch) {
     slot = make_extension(Nibbles{static_cast<std::uint8_t>(only)}, std::move(n.children[only]));
@@ -477,7 +547,12 @@ void IncrementalTrie::hash_in_parallel() {
 
 void IncrementalTrie::collect(Node& n, Nibbles& path, TrieWrites& out) {
   if (!n.dirty) return;  // clean nodes (and stubs) already have their rows; nothing below them changed
-  out.puts.emplace_back(tables::path_key(path.data(), path.size()), n.rlp);
+  // The row takes the node's RLP (the root keeps it for root_hash; prove() re-encodes a clean node that
+  // gave its RLP away).
+  if (path.empty())
+    out.puts.emplace_back(tables::path_key(path.data(), path.size()), n.rlp);
+  else
+    out.puts.emplace_back(tables::path_key(path.data(), path.size()), std::move(n.rlp));
   n.dirty = false;
   n.from_store = true;
   const std::size_t base = path.size();
@@ -539,8 +614,12 @@ core::Result<std::vector<Bytes>> IncrementalTrie::prove(ByteView key) {
   std::size_t depth = 0;
   bool by_hash = true;  // the root is always listed
   while (*slot) {
-    IGRA_TRY_VOID(resolve(*slot, Nibbles(k.begin(), k.begin() + depth)));
+    IGRA_TRY_VOID(resolve(*slot, k.data(), depth));
     Node& n = **slot;
+    if (n.rlp.empty()) {  // written out by take_writes: encode it again from its children's references
+      n.hashed = false;
+      hash_node(n);
+    }
     if (by_hash) proof.push_back(n.rlp);
     if (n.kind == Node::Kind::kLeaf) break;
     if (n.kind == Node::Kind::kExtension) {

@@ -10,7 +10,9 @@
 //
 // Node byte layout comes from mpt_node.hpp, shared with the one-shot builder in mpt.cpp.
 #include <array>
+#include <functional>
 #include <memory>
+#include <thread>
 #include <optional>
 #include <vector>
 
@@ -26,6 +28,10 @@ class NodeStore {
   virtual ~NodeStore() = default;
   // The node RLP stored under `path` (tables::path_key without any table prefix), or nullopt.
   virtual core::Result<std::optional<core::Bytes>> load(core::ByteView path) = 0;
+  // True when the rows were written by the same writer, in the same transactions as the rows that refer to
+  // them (the node's own database): a loaded node is then not re-hashed to check it against its parent's
+  // reference. Stores of other origin keep the check (a keccak per loaded node).
+  virtual bool trusted() const noexcept { return false; }
 };
 
 // The row changes that bring a store from the state it was loaded from to the edited trie.
@@ -47,6 +53,16 @@ class IncrementalTrie {
   // Sets key to value; an empty value removes the key. Keys are raw (callers hash for secure tries).
   core::Result<void> put(core::ByteView key, core::ByteView value);
   core::Result<void> erase(core::ByteView key) { return put(key, {}); }
+
+  // Starts `work` on another thread, set up so that the trie's store can be read there (StateDb gives the
+  // thread its own read transaction), and returns the thread to join.
+  using Spawn = std::function<std::thread(std::function<void()> work)>;
+  // The same as put() for each (key, value) in order, with the same result. When the root is a branch and
+  // there are at least kParallelPutKeys updates, the keys are grouped by their first nibble and the groups
+  // are applied on two threads (the calling one and one from `spawn`): the subtries below the root's
+  // children share no node. Keys must be non-empty; a key given twice keeps its last value.
+  static constexpr std::size_t kParallelPutKeys = 256;
+  core::Result<void> put_batch(const std::vector<std::pair<core::Hash32, core::Bytes>>& updates, const Spawn& spawn);
   // Empties the trie without reading it (storage wipe). The store's rows go away via TrieWrites::wipe.
   void clear();
 
@@ -65,7 +81,7 @@ class IncrementalTrie {
 
  private:
   core::Result<void> ensure_root();
-  core::Result<void> resolve(std::unique_ptr<Node>& slot, const std::vector<std::uint8_t>& path);
+  core::Result<void> resolve(std::unique_ptr<Node>& slot, const std::uint8_t* path, std::size_t len);
   void touch(Node& n, const std::uint8_t* path, std::size_t len);
   core::Result<void> insert(std::unique_ptr<Node>& slot, const std::vector<std::uint8_t>& key, std::size_t depth,
                             core::ByteView value);

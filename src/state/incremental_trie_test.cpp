@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <random>
@@ -45,7 +46,7 @@ class MemStore final : public NodeStore {
     for (const auto& [k, v] : w.puts) rows[k] = v;
   }
   RowMap rows;
-  std::size_t loads = 0;
+  std::atomic<std::size_t> loads{0};  // put_batch loads on two threads
 };
 
 using igra::state::testing::fixture_bytes;
@@ -180,6 +181,56 @@ TEST_P(IncrementalTrieRandom, MatchesOneShotBuilderAndCanonicalRows) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Keys, IncrementalTrieRandom, ::testing::Values(false, true));
+
+// put_batch on two threads gives the same root and the same rows as the same updates put one by one: random
+// batches of inserts, overwrites and deletions over a stored trie, down to deleting every key.
+TEST(IncrementalTrie, PutBatchMatchesSequentialPuts) {
+  std::mt19937_64 rng(23);
+  MemStore batched, sequential;
+  RowMap model;
+  std::size_t spawned = 0;
+  const IncrementalTrie::Spawn spawn = [&spawned](std::function<void()> work) {
+    ++spawned;
+    return std::thread(std::move(work));
+  };
+  auto key_of = [](std::uint64_t i) {
+    Bytes b;
+    put_be(b, i);
+    return keccak256(b);
+  };
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::pair<Hash32, Bytes>> updates;
+    const bool last = round == 39;
+    const std::size_t n = last ? 0 : 200 + rng() % 1500;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t id = rng() % 3000;
+      Bytes v;
+      if (rng() % 4 != 0) v.assign(1 + rng() % 60, static_cast<std::uint8_t>(rng()));
+      updates.emplace_back(key_of(id), v);
+    }
+    if (last)  // delete everything that is left
+      for (const auto& [k, v] : model) updates.emplace_back(Hash32::from_view(k), Bytes{});
+    for (const auto& [k, v] : updates) {
+      const Bytes kb(k.begin(), k.end());
+      if (v.empty()) model.erase(kb); else model[kb] = v;
+    }
+    IncrementalTrie a(&batched), b(&sequential);
+    auto r = a.put_batch(updates, spawn);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    for (const auto& [k, v] : updates) ASSERT_TRUE(b.put(k.view(), v).ok());
+    auto ra = a.root_hash(), rb = b.root_hash();
+    ASSERT_TRUE(ra.ok() && rb.ok());
+    std::vector<std::pair<Bytes, Bytes>> entries(model.begin(), model.end());
+    EXPECT_EQ(to_hex(*ra), to_hex(mpt_root(entries))) << "round " << round;
+    EXPECT_EQ(to_hex(*ra), to_hex(*rb)) << "round " << round;
+    batched.apply(*a.take_writes());
+    sequential.apply(*b.take_writes());
+    ASSERT_EQ(batched.rows, sequential.rows) << "round " << round;
+  }
+  EXPECT_TRUE(model.empty());
+  EXPECT_TRUE(batched.rows.empty());
+  EXPECT_GT(spawned, 20u);  // the two-thread path ran
+}
 
 TEST(IncrementalTrie, LoadsOnlyTouchedPaths) {
   MemStore store;

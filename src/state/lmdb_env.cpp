@@ -67,6 +67,19 @@ core::Result<std::optional<Cursor::Entry>> Cursor::next() { return move(MDB_NEXT
 core::Result<std::optional<Cursor::Entry>> Cursor::prev() { return move(MDB_PREV); }
 core::Result<std::optional<Cursor::Entry>> Cursor::first() { return move(MDB_FIRST); }
 core::Result<std::optional<Cursor::Entry>> Cursor::last() { return move(MDB_LAST); }
+core::Result<std::optional<Cursor::Entry>> Cursor::find(core::ByteView key) { return move(MDB_SET_KEY, key); }
+core::Result<void> Cursor::put(core::ByteView key, core::ByteView value) {
+  MDB_val k = to_val(key), v = to_val(value);
+  const int rc = mdb_cursor_put(c_, &k, &v, 0);
+  if (rc != 0) return lmdb_error(rc, "cursor put");
+  return {};
+}
+core::Result<void> Cursor::put_current(core::ByteView key, core::ByteView value) {
+  MDB_val k = to_val(key), v = to_val(value);
+  const int rc = mdb_cursor_put(c_, &k, &v, MDB_CURRENT);
+  if (rc != 0) return lmdb_error(rc, "cursor put");
+  return {};
+}
 core::Result<void> Cursor::erase() {
   const int rc = mdb_cursor_del(c_, 0);
   if (rc != 0) return lmdb_error(rc, "cursor delete");
@@ -91,6 +104,19 @@ core::Result<void> Txn::put(std::string_view table, core::ByteView key, core::By
   MDB_val k = to_val(key), v = to_val(value);
   const int rc = mdb_put(txn_, d, &k, &v, 0);
   if (rc != 0) return lmdb_error(rc, "put into " + std::string(table));
+  return {};
+}
+
+core::Result<void> Txn::append(std::string_view table, core::ByteView key, core::ByteView value) {
+  IGRA_TRY(MDB_dbi d, dbi(table));
+  MDB_val k = to_val(key), v = to_val(value);
+  int rc = mdb_put(txn_, d, &k, &v, MDB_APPEND);
+  if (rc == MDB_KEYEXIST) {  // not above the last key: an ordinary insert
+    k = to_val(key);
+    v = to_val(value);
+    rc = mdb_put(txn_, d, &k, &v, 0);
+  }
+  if (rc != 0) return lmdb_error(rc, "append to " + std::string(table));
   return {};
 }
 

@@ -55,7 +55,13 @@ class Cursor {
   core::Result<std::optional<Entry>> prev();
   core::Result<std::optional<Entry>> first();
   core::Result<std::optional<Entry>> last();
-  // Deletes the entry under the cursor (a write transaction's cursor only).
+  // The entry with exactly this key (the cursor is left on it), or nullopt.
+  core::Result<std::optional<Entry>> find(core::ByteView key);
+  // Write transaction's cursor only: inserts or replaces key (the cursor is left on it); replaces the value
+  // of the entry under the cursor, whose key must be `key` (no second search of the tree); deletes the entry
+  // under the cursor.
+  core::Result<void> put(core::ByteView key, core::ByteView value);
+  core::Result<void> put_current(core::ByteView key, core::ByteView value);
   core::Result<void> erase();
 
  private:
@@ -84,6 +90,9 @@ class Txn {
   // transaction, until the next write).
   core::Result<std::optional<core::ByteView>> get(std::string_view table, core::ByteView key);
   core::Result<void> put(std::string_view table, core::ByteView key, core::ByteView value);
+  // put() for a key that is normally above every key of the table (block-numbered rows written in key
+  // order): appended without a search, onto pages filled completely; falls back to put() otherwise.
+  core::Result<void> append(std::string_view table, core::ByteView key, core::ByteView value);
   // Returns whether the key existed.
   core::Result<bool> erase(std::string_view table, core::ByteView key);
   // Deletes every key starting with prefix; returns the number deleted.

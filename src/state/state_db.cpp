@@ -98,6 +98,24 @@ core::Result<void> erase_rows(Txn& txn, std::string_view table, ByteView prefix)
   return {};
 }
 
+// The read transaction of a thread started by trie_spawn (tl_helper set; nullptr if it could not be opened).
+thread_local bool tl_helper = false;
+thread_local Txn* tl_helper_txn = nullptr;
+
+// IncrementalTrie::put_batch's second thread: a read transaction of its own for the trie loads.
+IncrementalTrie::Spawn trie_spawn(Env& env) {
+  return [&env](std::function<void()> work) {
+    return std::thread([&env, work = std::move(work)] {
+      auto txn = env.begin_read();
+      tl_helper = true;
+      tl_helper_txn = txn.ok() ? &*txn : nullptr;
+      work();
+      tl_helper_txn = nullptr;
+      tl_helper = false;
+    });
+  };
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
@@ -112,20 +130,23 @@ struct StateDb::TrieCache {
     Store(TrieCache& cache, std::string_view table, ByteView prefix)
         : cache_(cache), table_(table), prefix_(prefix.begin(), prefix.end()) {}
     core::Result<std::optional<Bytes>> load(ByteView path) override {
-      if (cache_.txn == nullptr)
+      // On a put_batch helper thread: that thread's read transaction (the write transaction belongs to the
+      // writer's thread). It sees the same trie rows: they are only written by a flush, after the edits.
+      Txn* txn = tl_helper ? tl_helper_txn : cache_.txn;
+      if (txn == nullptr)
         return core::make_error(core::ErrorCode::kInternal, "state db: trie load outside a transaction");
-      key_.assign(prefix_.begin(), prefix_.end());
-      core::append(key_, path);
-      IGRA_TRY(auto v, cache_.txn->get(table_, key_));
+      Bytes key(prefix_.begin(), prefix_.end());
+      core::append(key, path);
+      IGRA_TRY(auto v, txn->get(table_, key));
       if (!v) return std::optional<Bytes>();
       return std::optional<Bytes>(Bytes(v->begin(), v->end()));
     }
+    bool trusted() const noexcept override { return true; }  // this writer's own rows
 
    private:
     TrieCache& cache_;
     std::string_view table_;
     Bytes prefix_;
-    Bytes key_;
   };
   struct StorageTrie {
     std::unique_ptr<Store> store;
@@ -514,79 +535,151 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
 
   BindTxn bind(tries_, txn);
   IncrementalTrie& account_trie = tries_->account;
+  const IncrementalTrie::Spawn spawn = trie_spawn(*env_);
+
+  // 1. Flat storage and the storage changesets, account by account; the storage-trie edits are collected.
+  struct AddrWork {
+    const Address20* addr = nullptr;
+    Hash32 haddr;
+    Bytes old_raw;
+    std::optional<Account> old_acct, acct;
+    Hash32 storage_root;
+    IncrementalTrie* storage = nullptr;               // set when the storage trie changes
+    std::vector<std::pair<Hash32, Bytes>> edits;      // keccak256(slot) -> new word
+  };
+  std::vector<AddrWork> work;
+  work.reserve(by_addr.size());
   Bytes key;
+  std::vector<std::pair<Bytes, Bytes>> storage_changes;  // StorageChangeSet rows, appended in key order below
+  IGRA_TRY(auto storage_cursor, txn.cursor(t::kPlainStorage));
   for (auto& [addr, p] : by_addr) {
+    AddrWork& w = work.emplace_back();
+    w.addr = &addr;
+    w.haddr = core::keccak256(addr.view());
     IGRA_TRY(auto old_row, txn.get(t::kPlainAccount, addr.view()));
-    const Bytes old_raw = copy(old_row);
-    std::optional<Account> old_acct;
-    if (!old_raw.empty()) {
-      IGRA_TRY(old_acct, decode_account(old_raw));
+    w.old_raw = copy(old_row);
+    if (!w.old_raw.empty()) {
+      IGRA_TRY(w.old_acct, decode_account(w.old_raw));
     }
-
-    std::optional<Account> acct = p.change ? p.change->account : old_acct;
-    if (!acct && !p.writes.empty())
+    w.acct = p.change ? p.change->account : w.old_acct;
+    if (!w.acct && !p.writes.empty())
       return core::make_error("state db: block " + std::to_string(n) + " writes storage of an account that does not exist");
-    const bool wipe = p.wipe || !acct;
-    Hash32 storage_root = old_acct ? old_acct->storage_root : kEmptyTrieRoot;
-
-    if (wipe || !p.writes.empty()) {
-      const Hash32 haddr = core::keccak256(addr.view());
-      IncrementalTrie& st = tries_->storage(haddr);
-      std::set<Hash32> recorded;  // slots whose pre-block value is already in the changeset
-      if (wipe && old_acct) {
-        IGRA_TRY(auto c, txn.cursor(t::kPlainStorage));
-        IGRA_TRY(auto e, c.seek(addr.view()));
-        while (e && has_prefix(e->first, addr.view())) {
-          const Hash32 slot = Hash32::from_view(e->first.subspan(20, 32));
-          IGRA_TRY_VOID(txn.put(t::kStorageChangeSet, t::concat({bn, addr.view(), slot.view()}), e->second));
-          recorded.insert(slot);
-          IGRA_TRY_VOID(c.erase());
-          IGRA_TRY(e, c.seek(addr.view()));
-        }
-        st.clear();
-      } else if (wipe) {
-        st.clear();
+    const bool wipe = p.wipe || !w.acct;
+    w.storage_root = w.old_acct ? w.old_acct->storage_root : kEmptyTrieRoot;
+    if (!wipe && p.writes.empty()) continue;
+    IncrementalTrie& st = tries_->storage(w.haddr);
+    w.storage = &st;
+    std::set<Hash32> recorded;  // slots whose pre-block value is already in the changeset
+    if (wipe && w.old_acct) {
+      IGRA_TRY(auto c, txn.cursor(t::kPlainStorage));
+      IGRA_TRY(auto e, c.seek(addr.view()));
+      while (e && has_prefix(e->first, addr.view())) {
+        const Hash32 slot = Hash32::from_view(e->first.subspan(20, 32));
+        storage_changes.emplace_back(t::concat({bn, addr.view(), slot.view()}), copy(e->second));
+        recorded.insert(slot);
+        IGRA_TRY_VOID(c.erase());
+        IGRA_TRY(e, c.seek(addr.view()));
       }
-      for (const auto& [slot, value] : p.writes) {
-        const Bytes new_word = encode_storage_value(value);
-        key = t::concat({addr.view(), slot.view()});
-        IGRA_TRY(auto old_w, txn.get(t::kPlainStorage, key));
-        const Bytes old_word = copy(old_w);
-        if (old_word == new_word) continue;
-        if (recorded.insert(slot).second) {
-          IGRA_TRY_VOID(txn.put(t::kStorageChangeSet, t::concat({bn, key}), old_word));
-        }
-        if (new_word.empty()) {
-          IGRA_TRY(bool existed, txn.erase(t::kPlainStorage, key));
-          (void)existed;
-        } else {
-          IGRA_TRY_VOID(txn.put(t::kPlainStorage, key, new_word));
-        }
-        ScopedTimer tt(trie_ms);
-        IGRA_TRY_VOID(st.put(core::keccak256(slot.view()).view(), new_word));
-        ++tries_->edited_keys;
-      }
-      ScopedTimer tt(trie_ms);
-      IGRA_TRY(storage_root, st.root_hash());
     }
+    if (wipe) st.clear();
+    for (const auto& [slot, value] : p.writes) {
+      Bytes new_word = encode_storage_value(value);
+      key = t::concat({addr.view(), slot.view()});
+      // One search of the tree per slot: the cursor stays on the found entry for the replace or delete.
+      IGRA_TRY(auto old_e, storage_cursor.find(key));
+      Bytes old_word = old_e ? copy(old_e->second) : Bytes{};
+      if (old_word == new_word) continue;
+      if (new_word.empty()) {
+        IGRA_TRY_VOID(storage_cursor.erase());  // old_word is not empty here, so the cursor is on the slot
+      } else if (old_e) {
+        IGRA_TRY_VOID(storage_cursor.put_current(key, new_word));
+      } else {
+        IGRA_TRY_VOID(storage_cursor.put(key, new_word));
+      }
+      if (recorded.insert(slot).second) storage_changes.emplace_back(t::concat({bn, key}), std::move(old_word));
+      w.edits.emplace_back(slot, std::move(new_word));  // the slot itself; hashed in step 2
+    }
+    tries_->edited_keys += w.edits.size();
+  }
+  std::sort(storage_changes.begin(), storage_changes.end(),
+            [](const auto& a, const auto& b) { return bytes_less(a.first, b.first); });
+  for (const auto& [k, v] : storage_changes) IGRA_TRY_VOID(txn.append(t::kStorageChangeSet, k, v));
 
+  // 2. The storage tries and their roots: independent tries, so on two threads (one contract's many slots
+  // go through put_batch instead).
+  {
+    ScopedTimer tt(trie_ms);
+    std::vector<AddrWork*> tries;
+    std::size_t total = 0;
+    for (auto& w : work)
+      if (w.storage) {
+        tries.push_back(&w);
+        total += w.edits.size();
+      }
+    auto update = [](AddrWork& w, const IncrementalTrie::Spawn& sp) -> core::Result<void> {
+      for (auto& [slot, word] : w.edits) slot = core::keccak256(slot.view());
+      IGRA_TRY_VOID(w.storage->put_batch(w.edits, sp));
+      IGRA_TRY(w.storage_root, w.storage->root_hash());
+      return {};
+    };
+    if (tries.size() == 1 || total < IncrementalTrie::kParallelPutKeys) {
+      for (AddrWork* w : tries) IGRA_TRY_VOID(update(*w, tries.size() == 1 ? spawn : IncrementalTrie::Spawn()));
+    } else {
+      // Two shares of about equal edit counts, the biggest tries first.
+      std::sort(tries.begin(), tries.end(), [](const AddrWork* a, const AddrWork* b) { return a->edits.size() > b->edits.size(); });
+      std::vector<AddrWork*> mine, theirs;
+      std::size_t mine_n = 0, theirs_n = 0;
+      for (AddrWork* w : tries) {
+        if (mine_n <= theirs_n) {
+          mine.push_back(w);
+          mine_n += w->edits.size() + 1;
+        } else {
+          theirs.push_back(w);
+          theirs_n += w->edits.size() + 1;
+        }
+      }
+      core::Result<void> helper_result;
+      std::thread helper = spawn([&] {
+        for (AddrWork* w : theirs) {
+          helper_result = update(*w, {});
+          if (!helper_result.ok()) return;
+        }
+      });
+      core::Result<void> own;
+      for (AddrWork* w : mine) {
+        own = update(*w, {});
+        if (!own.ok()) break;
+      }
+      helper.join();
+      IGRA_TRY_VOID(own);
+      IGRA_TRY_VOID(helper_result);
+    }
+  }
+
+  // 3. Accounts (with their new storage roots), the account changesets and the state trie.
+  std::vector<std::pair<Hash32, Bytes>> account_updates;
+  account_updates.reserve(work.size());
+  for (auto& w : work) {
     Bytes new_raw;
-    if (acct) {
-      Account a = *acct;
-      a.storage_root = storage_root;
+    if (w.acct) {
+      Account a = *w.acct;
+      a.storage_root = w.storage_root;
       new_raw = encode_account(a);
     }
-    if (new_raw == old_raw) continue;
-    IGRA_TRY_VOID(txn.put(t::kAccountChangeSet, t::concat({bn, addr.view()}), old_raw));
+    if (new_raw == w.old_raw) continue;
+    IGRA_TRY_VOID(txn.append(t::kAccountChangeSet, t::concat({bn, w.addr->view()}), w.old_raw));  // address order
     if (new_raw.empty()) {
-      IGRA_TRY(bool existed, txn.erase(t::kPlainAccount, addr.view()));
+      IGRA_TRY(bool existed, txn.erase(t::kPlainAccount, w.addr->view()));
       (void)existed;
     } else {
-      IGRA_TRY_VOID(txn.put(t::kPlainAccount, addr.view(), new_raw));
+      IGRA_TRY_VOID(txn.put(t::kPlainAccount, w.addr->view(), new_raw));
     }
+    account_updates.emplace_back(w.haddr, std::move(new_raw));
+  }
+  {
     ScopedTimer tt(trie_ms);
-    IGRA_TRY_VOID(account_trie.put(core::keccak256(addr.view()).view(), new_raw));
-    ++tries_->edited_keys;
+    IGRA_TRY_VOID(account_trie.put_batch(account_updates, spawn));
+    tries_->edited_keys += account_updates.size();
   }
   for (const auto& code : changes.code) {
     const Hash32 h = core::keccak256(code);
@@ -597,6 +690,7 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
   const bool flush = !tries_->trie_block || n - *tries_->trie_block >= tuning_.trie_flush_interval ||
                      tries_->edited_keys >= tuning_.trie_flush_max_keys;
   if (flush) {
+    ScopedTimer ft(timings_.flush_ms);
     IGRA_TRY(timings_.trie_rows_written, tries_->flush(txn, n));
   }
   trie_ms += ms_since(t_root);
@@ -617,13 +711,13 @@ core::Result<void> StateDb::try_commit(const BlockData& data) {
   const bool flush = staged_->flushed;
   const Bytes bn = t::block_key(n);
   // Block rows.
-  IGRA_TRY_VOID(txn.put(t::kStateRoot, bn, root.view()));
-  IGRA_TRY_VOID(txn.put(t::kCanonicalHash, bn, data.hash.view()));
+  IGRA_TRY_VOID(txn.append(t::kStateRoot, bn, root.view()));
+  IGRA_TRY_VOID(txn.append(t::kCanonicalHash, bn, data.hash.view()));
   IGRA_TRY_VOID(txn.put(t::kBlockNumber, data.hash.view(), bn));
-  if (!data.header.empty()) IGRA_TRY_VOID(txn.put(t::kHeader, bn, data.header));
-  if (!data.body.empty()) IGRA_TRY_VOID(txn.put(t::kBody, bn, data.body));
+  if (!data.header.empty()) IGRA_TRY_VOID(txn.append(t::kHeader, bn, data.header));
+  if (!data.body.empty()) IGRA_TRY_VOID(txn.append(t::kBody, bn, data.body));
   for (std::size_t i = 0; i < data.receipts.size(); ++i)
-    IGRA_TRY_VOID(txn.put(t::kReceipt, u64be_u32be(n, static_cast<std::uint32_t>(i)), data.receipts[i]));
+    IGRA_TRY_VOID(txn.append(t::kReceipt, u64be_u32be(n, static_cast<std::uint32_t>(i)), data.receipts[i]));
   if (!data.tx_hashes.empty() || !data.log_addresses.empty() || !data.log_topics.empty()) {
     core::RlpEncoder e;
     const auto outer = e.begin_list();
@@ -637,28 +731,29 @@ core::Result<void> StateDb::try_commit(const BlockData& data) {
     for (const auto& h : data.log_topics) e.add_bytes(h.view());
     e.end_list(l);
     e.end_list(outer);
-    IGRA_TRY_VOID(txn.put(t::kBlockIndexKeys, bn, std::move(e).finish()));
+    IGRA_TRY_VOID(txn.append(t::kBlockIndexKeys, bn, std::move(e).finish()));
   }
   // The deferred indices (tables.hpp): blocks index_from..n go in once there are index_flush_interval of them.
   IGRA_TRY(std::uint64_t index_from, read_index_from(txn, head_));
   if (!head_) index_from = n;  // the first block
   if (n + 1 - index_from >= tuning_.index_flush_interval) {
+    ScopedTimer ft(timings_.flush_ms);
     IGRA_TRY_VOID(write_indices(txn, index_from, n));
     index_from = n + 1;
   }
   IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaIndexFrom), t::block_key(index_from)));
-  if (!data.l1_origin.empty()) IGRA_TRY_VOID(txn.put(t::kL1Origin, bn, data.l1_origin));
+  if (!data.l1_origin.empty()) IGRA_TRY_VOID(txn.append(t::kL1Origin, bn, data.l1_origin));
   for (const auto& [h, reason] : data.dropped_txs)
     IGRA_TRY_VOID(txn.put(t::kDroppedTx, t::concat({bn, h.view()}), core::as_bytes(reason)));
   if (data.derivation_cursor) {
     IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaCursor), *data.derivation_cursor));
-    IGRA_TRY_VOID(txn.put(t::kCursorHistory, bn, *data.derivation_cursor));
+    IGRA_TRY_VOID(txn.append(t::kCursorHistory, bn, *data.derivation_cursor));
   } else {
     // Keep CursorHistory complete so that an unwind to any block restores the cursor of that block.
     IGRA_TRY(auto cur, txn.get(t::kMeta, core::as_bytes(t::kMetaCursor)));
     if (cur) {
       const Bytes c = copy(cur);
-      IGRA_TRY_VOID(txn.put(t::kCursorHistory, bn, c));
+      IGRA_TRY_VOID(txn.append(t::kCursorHistory, bn, c));
     }
   }
   IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaHead), bn));

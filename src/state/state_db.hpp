@@ -12,7 +12,11 @@
 // the database at the last committed block: open() recomputes the trie rows of blocks committed after
 // the last trie flush from their changesets and checks the result against their stored root.
 //
-// Single writer: apply_block / unwind_to / flush_trie must not run concurrently (one writer thread).
+// Single writer: apply_block / unwind_to / flush_trie must not run concurrently (one writer thread). Within
+// a block, the trie updates use a second thread (storage tries split between the two, the state trie's
+// subtries under different first nibbles likewise) that loads trie rows through its own read transaction:
+// the rows it reads are the committed ones of Meta "trie_block", which the block's transaction only
+// rewrites in its flush, after the updates.
 //
 // Readers: StateDb::view() opens an MVCC snapshot (StateView). Snapshots never block the writer and see
 // a consistent head; they serve historical reads and proofs at any stored block. A StateView must not
@@ -133,6 +137,7 @@ struct ApplyTimings {
   double total_ms = 0;   // the whole apply_block, commit included
   double trie_ms = 0;    // state root: trie loads, edits, hashing and trie row writes
   double commit_ms = 0;  // mdb_txn_commit (page writes and fsync)
+  double flush_ms = 0;   // writing the deferred trie rows and index batches (only in the blocks that flush)
   std::size_t trie_rows_written = 0;
 };
 

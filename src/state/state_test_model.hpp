@@ -88,9 +88,13 @@ inline core::Hash32 pool_slot(std::uint64_t i) {
   return s;
 }
 
-// A random block over `addresses` accounts and `slots` slots each; does not depend on the current state
-// (every address written gets an account update in the same block), so a block is a function of the seed.
-inline BlockChanges random_block(std::uint64_t seed, std::uint64_t addresses = 40, std::uint64_t slots = 12) {
+// A random block over `addresses` accounts and `slots` slots each, with up to account_ops - 1 account changes
+// and writes - 1 storage writes (all to one address when `one_contract`); does not depend on the current
+// state (every address written gets an account update in the same block), so a block is a function of the
+// seed.
+inline BlockChanges random_block(std::uint64_t seed, std::uint64_t addresses = 40, std::uint64_t slots = 12,
+                                 std::uint64_t account_ops_max = 6, std::uint64_t writes_max = 16,
+                                 bool one_contract = false) {
   std::mt19937_64 rng(seed);
   BlockChanges ch;
   auto random_account = [&]() {
@@ -105,7 +109,7 @@ inline BlockChanges random_block(std::uint64_t seed, std::uint64_t addresses = 4
     }
     return a;
   };
-  const int account_ops = static_cast<int>(rng() % 6);
+  const int account_ops = static_cast<int>(rng() % account_ops_max);
   for (int i = 0; i < account_ops; ++i) {
     AccountChange c;
     c.address = pool_address(rng() % addresses);
@@ -120,11 +124,12 @@ inline BlockChanges random_block(std::uint64_t seed, std::uint64_t addresses = 4
     }
     ch.accounts.push_back(c);
   }
-  const int writes = static_cast<int>(rng() % 16);
+  const int writes = static_cast<int>(rng() % writes_max);
+  const std::uint64_t contract = rng() % addresses;
   std::map<core::Address20, bool> written;
   for (int i = 0; i < writes; ++i) {
     StorageChange s;
-    s.address = pool_address(rng() % addresses);
+    s.address = pool_address(one_contract ? contract : rng() % addresses);
     s.slot = pool_slot(rng() % slots);
     s.value = rng() % 4 == 0 ? core::uint256{} : core::uint256(1 + rng() % 1000000);
     ch.storage.push_back(s);
