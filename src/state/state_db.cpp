@@ -1,6 +1,7 @@
 #include "state/state_db.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -137,6 +138,7 @@ struct StateDb::TrieCache {
         return core::make_error(core::ErrorCode::kInternal, "state db: trie load outside a transaction");
       Bytes key(prefix_.begin(), prefix_.end());
       core::append(key, path);
+      cache_.loads.fetch_add(1, std::memory_order_relaxed);
       IGRA_TRY(auto v, txn->get(table_, key));
       if (!v) return std::optional<Bytes>();
       return std::optional<Bytes>(Bytes(v->begin(), v->end()));
@@ -186,6 +188,7 @@ struct StateDb::TrieCache {
   std::optional<std::uint64_t> trie_block;  // rows in the database are the tries after this block
   std::size_t edited_keys = 0;              // since the last flush
   std::size_t cached_keys = 0;              // edits seen by the nodes kept in `account` (memory bound)
+  std::atomic<std::size_t> loads{0};        // rows loaded (both threads), for ApplyTimings
 };
 
 namespace {
@@ -687,6 +690,7 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
   }
   const auto t_root = Clock::now();
   IGRA_TRY(const Hash32 root, account_trie.root_hash());
+  timings_.trie_loads = tries_->loads.exchange(0);
   const bool flush = !tries_->trie_block || n - *tries_->trie_block >= tuning_.trie_flush_interval ||
                      tries_->edited_keys >= tuning_.trie_flush_max_keys;
   if (flush) {

@@ -139,6 +139,7 @@ struct ApplyTimings {
   double commit_ms = 0;  // mdb_txn_commit (page writes and fsync)
   double flush_ms = 0;   // writing the deferred trie rows and index batches (only in the blocks that flush)
   std::size_t trie_rows_written = 0;
+  std::size_t trie_loads = 0;  // trie rows read from the database for the block's updates
 };
 
 struct StateDbStats {
