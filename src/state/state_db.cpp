@@ -153,12 +153,17 @@ struct StateDb::TrieCache {
   struct StorageTrie {
     std::unique_ptr<Store> store;
     std::unique_ptr<IncrementalTrie> trie;
+    std::size_t edits = 0;  // slots written since the last flush
   };
+  // A flush keeps the storage tries that saw at least this many writes since the previous one (the busy
+  // contracts of token traffic, written again in the next blocks) and drops the others.
+  static constexpr std::size_t kKeepStorageEdits = 64;
 
   TrieCache() : account_store(*this, t::kAccountTrie, {}), account(&account_store) {}
 
-  IncrementalTrie& storage(const Hash32& haddr) {
+  IncrementalTrie& storage(const Hash32& haddr, std::size_t edits = 0) {
     auto& e = storages[haddr];
+    e.edits += edits;
     if (!e.trie) {
       e.store = std::make_unique<Store>(*this, t::kStorageTrie, haddr.view());
       e.trie = std::make_unique<IncrementalTrie>(e.store.get());
@@ -570,7 +575,7 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
     const bool wipe = p.wipe || !w.acct;
     w.storage_root = w.old_acct ? w.old_acct->storage_root : kEmptyTrieRoot;
     if (!wipe && p.writes.empty()) continue;
-    IncrementalTrie& st = tries_->storage(w.haddr);
+    IncrementalTrie& st = tries_->storage(w.haddr, p.writes.size());
     w.storage = &st;
     std::set<Hash32> recorded;  // slots whose pre-block value is already in the changeset
     if (wipe && w.old_acct) {
@@ -769,14 +774,21 @@ core::Result<void> StateDb::try_commit(const BlockData& data) {
   head_ = n;
   if (flush) {
     // The rows are written and the cached nodes are clean. Keep the state trie's nodes (its upper levels
-    // are needed by every block) until the cache has seen kMaxCachedKeys edits, then start afresh; drop
-    // the storage tries (one per touched contract, rarely the same ones again soon).
+    // are needed by every block) and the busy storage tries until the cache has seen kMaxCachedKeys edits,
+    // then start afresh; drop the other storage tries (rarely the same ones again soon).
     constexpr std::size_t kMaxCachedKeys = 2'000'000;
     tries_->cached_keys += tries_->edited_keys;
     if (tries_->cached_keys > kMaxCachedKeys) {
       tries_ = std::make_unique<TrieCache>();
     } else {
-      tries_->storages.clear();
+      for (auto it = tries_->storages.begin(); it != tries_->storages.end();) {
+        if (it->second.edits < TrieCache::kKeepStorageEdits) {
+          it = tries_->storages.erase(it);
+        } else {
+          it->second.edits = 0;
+          ++it;
+        }
+      }
       tries_->edited_keys = 0;
     }
     tries_->trie_block = n;
