@@ -79,11 +79,27 @@ inline T load_be(const std::uint8_t* p) noexcept {
 
 }  // namespace igra::core
 
+// Mixes every byte: addresses and storage slots are often small numbers (leading zero bytes), so a hash of
+// the first word alone would put them all in one bucket.
 template <std::size_t N>
 struct std::hash<igra::core::FixedBytes<N>> {
   std::size_t operator()(const igra::core::FixedBytes<N>& h) const noexcept {
-    std::size_t v = 0;
-    std::memcpy(&v, h.bytes.data(), N < sizeof(v) ? N : sizeof(v));
-    return v;
+    std::uint64_t acc = 0x9e3779b97f4a7c15ull ^ N;
+    std::size_t i = 0;
+    for (; i + 8 <= N; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, h.bytes.data() + i, 8);
+      acc = (acc ^ w) * 0xff51afd7ed558ccdull;
+      acc ^= acc >> 32;
+    }
+    if (i < N) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, h.bytes.data() + i, N - i);
+      acc = (acc ^ w) * 0xc4ceb9fe1a85ec53ull;
+    }
+    acc ^= acc >> 29;
+    acc *= 0xd6e8feb86659fd93ull;
+    acc ^= acc >> 32;
+    return static_cast<std::size_t>(acc);
   }
 };
