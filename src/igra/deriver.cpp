@@ -261,7 +261,7 @@ core::Result<void> Deriver::build_window() {
   const auto t_exec = Clock::now();
   chain::BlockResult result;
   {
-    IGRA_TRY(auto view, db_.view());
+    IGRA_TRY(auto view, db_.writer_view());  // the pending flat changes from the writer's memory
     chain::StateViewReader reader(view, std::nullopt);  // the head state
     auto block_hash = [&reader](std::uint64_t n) { return reader.block_hash(n).value_or(core::Hash32{}); };
     IGRA_TRY(result, chain::execute_block(reader, config_, input, block_hash, chain::TxPolicy::kDrop, admission_));

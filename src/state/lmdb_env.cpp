@@ -142,6 +142,13 @@ core::Result<std::size_t> Txn::erase_prefix(std::string_view table, core::ByteVi
   return n;
 }
 
+core::Result<void> Txn::clear(std::string_view table) {
+  IGRA_TRY(MDB_dbi d, dbi(table));
+  const int rc = mdb_drop(txn_, d, 0);
+  if (rc != 0) return lmdb_error(rc, "clear " + std::string(table));
+  return {};
+}
+
 core::Result<Cursor> Txn::cursor(std::string_view table) {
   IGRA_TRY(MDB_dbi d, dbi(table));
   MDB_cursor* c = nullptr;

@@ -97,6 +97,8 @@ class Txn {
   core::Result<bool> erase(std::string_view table, core::ByteView key);
   // Deletes every key starting with prefix; returns the number deleted.
   core::Result<std::size_t> erase_prefix(std::string_view table, core::ByteView prefix);
+  // Deletes every row of the table (its pages go back to the free list at once).
+  core::Result<void> clear(std::string_view table);
   core::Result<Cursor> cursor(std::string_view table);
   // Makes the transaction durable (write) or ends it (read). The transaction is closed either way.
   core::Result<void> commit();

@@ -119,6 +119,140 @@ IncrementalTrie::Spawn trie_spawn(Env& env) {
 
 }  // namespace
 
+// The flat-state changes of the blocks after Meta "flat_block", merged (tables.hpp PlainDiff): what the
+// plain tables lack. The writer's copy of its committed PlainDiff rows.
+struct FlatOverlay {
+  struct Entry {
+    std::optional<Bytes> account;             // acct after the newest change (empty: deleted); unset: unchanged
+    bool wiped = false;                       // storage wiped: the plain table's slots are all zero
+    std::unordered_map<Hash32, Bytes> slots;  // word after the newest change (empty: zero)
+  };
+  std::unordered_map<Address20, Entry> entries;
+};
+
+namespace {
+
+core::Result<std::optional<std::uint64_t>> read_meta_block(Txn& txn, std::string_view key) {
+  IGRA_TRY(auto v, txn.get(t::kMeta, core::as_bytes(key)));
+  if (!v) return std::optional<std::uint64_t>();
+  if (v->size() != 8) return core::make_error(core::ErrorCode::kInternal, "state db: malformed Meta " + std::string(key));
+  return std::optional<std::uint64_t>(core::load_be<std::uint64_t>(v->data()));
+}
+
+// The account after the head (writer: overlay, else PlainAccount).
+core::Result<Bytes> flat_account(Txn& txn, const FlatOverlay& flat, const Address20& addr) {
+  if (auto it = flat.entries.find(addr); it != flat.entries.end() && it->second.account) return *it->second.account;
+  IGRA_TRY(auto v, txn.get(t::kPlainAccount, addr.view()));
+  return copy(v);
+}
+
+// A slot after the head (writer: overlay, else PlainStorage).
+core::Result<Bytes> flat_storage(Txn& txn, const FlatOverlay& flat, const Address20& addr, const Hash32& slot) {
+  if (auto it = flat.entries.find(addr); it != flat.entries.end()) {
+    if (auto s = it->second.slots.find(slot); s != it->second.slots.end()) return s->second;
+    if (it->second.wiped) return Bytes{};
+  }
+  IGRA_TRY(auto v, txn.get(t::kPlainStorage, t::concat({addr.view(), slot.view()})));
+  return copy(v);
+}
+
+// Every non-zero slot of an account after the head, in slot order.
+core::Result<std::map<Hash32, Bytes>> flat_live_slots(Txn& txn, const FlatOverlay& flat, const Address20& addr) {
+  std::map<Hash32, Bytes> out;
+  auto it = flat.entries.find(addr);
+  if (it == flat.entries.end() || !it->second.wiped) {
+    IGRA_TRY(auto c, txn.cursor(t::kPlainStorage));
+    IGRA_TRY(auto e, c.seek(addr.view()));
+    while (e && has_prefix(e->first, addr.view())) {
+      out.emplace(Hash32::from_view(e->first.subspan(20, 32)), copy(e->second));
+      IGRA_TRY(e, c.next());
+    }
+  }
+  if (it != flat.entries.end())
+    for (const auto& [slot, word] : it->second.slots) {
+      if (word.empty()) out.erase(slot);
+      else out[slot] = word;
+    }
+  return out;
+}
+
+// Rebuilds the overlay from the committed PlainDiff rows (in key order: block by block, a block's wipe
+// marker before its slots).
+core::Result<void> load_flat(Txn& txn, FlatOverlay& flat) {
+  flat.entries.clear();
+  IGRA_TRY(auto c, txn.cursor(t::kPlainDiff));
+  IGRA_TRY(auto e, c.first());
+  while (e) {
+    const ByteView k = e->first;
+    const bool account = k.size() == 29 && k[8] == t::kDiffAccount;
+    const bool wipe = k.size() == 29 && k[8] == t::kDiffStorage;
+    const bool slot = k.size() == 61 && k[8] == t::kDiffStorage;
+    if (!account && !wipe && !slot) return core::make_error(core::ErrorCode::kInternal, "state db: malformed PlainDiff row");
+    auto& entry = flat.entries[Address20::from_view(k.subspan(9, 20))];
+    if (account) {
+      entry.account = copy(e->second);
+    } else if (wipe) {
+      entry.wiped = true;
+      entry.slots.clear();
+    } else {
+      entry.slots[Hash32::from_view(k.subspan(29, 32))] = copy(e->second);
+    }
+    IGRA_TRY(e, c.next());
+  }
+  return {};
+}
+
+// Moves the overlay into PlainAccount / PlainStorage in key order, deletes the PlainDiff rows and records
+// flat_block = block.
+core::Result<void> flush_flat(Txn& txn, FlatOverlay& flat, std::uint64_t block) {
+  std::vector<std::pair<const Address20, FlatOverlay::Entry>*> order;
+  order.reserve(flat.entries.size());
+  for (auto& e : flat.entries) order.push_back(&e);
+  std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  IGRA_TRY(auto storage, txn.cursor(t::kPlainStorage));
+  IGRA_TRY(auto accounts, txn.cursor(t::kPlainAccount));
+  std::vector<std::pair<const Hash32, Bytes>*> slots;
+  Bytes key;
+  for (auto* e : order) {
+    const Address20& addr = e->first;
+    FlatOverlay::Entry& fe = e->second;
+    if (fe.wiped) {
+      IGRA_TRY(auto n, txn.erase_prefix(t::kPlainStorage, addr.view()));
+      (void)n;
+    }
+    slots.clear();
+    for (auto& s : fe.slots) slots.push_back(&s);
+    std::sort(slots.begin(), slots.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (auto* s : slots) {
+      key = t::concat({addr.view(), s->first.view()});
+      IGRA_TRY(auto found, storage.find(key));
+      if (s->second.empty()) {
+        if (found) IGRA_TRY_VOID(storage.erase());
+      } else if (found) {
+        IGRA_TRY_VOID(storage.put_current(key, s->second));
+      } else {
+        IGRA_TRY_VOID(storage.put(key, s->second));
+      }
+    }
+    if (fe.account) {
+      IGRA_TRY(auto found, accounts.find(addr.view()));
+      if (fe.account->empty()) {
+        if (found) IGRA_TRY_VOID(accounts.erase());
+      } else if (found) {
+        IGRA_TRY_VOID(accounts.put_current(addr.view(), *fe.account));
+      } else {
+        IGRA_TRY_VOID(accounts.put(addr.view(), *fe.account));
+      }
+    }
+  }
+  IGRA_TRY_VOID(txn.clear(t::kPlainDiff));
+  IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaFlatBlock), t::block_key(block)));
+  flat.entries.clear();
+  return {};
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------------------
 // StateDb: writer
 // ---------------------------------------------------------------------------------------------------------
@@ -171,8 +305,10 @@ struct StateDb::TrieCache {
     return *e.trie;
   }
 
-  // Writes every pending row into txn and records trie_block = block.
+  // Writes every pending row (plain tables, then trie rows) into txn and records flat_block = trie_block =
+  // block.
   core::Result<std::size_t> flush(Txn& tx, std::uint64_t block) {
+    IGRA_TRY_VOID(flush_flat(tx, flat, block));
     std::size_t rows = 0;
     for (auto& [haddr, e] : storages) {
       IGRA_TRY(auto w, e.trie->take_writes());
@@ -187,6 +323,7 @@ struct StateDb::TrieCache {
   }
 
   Txn* txn = nullptr;
+  FlatOverlay flat;  // the flat changes of blocks flat_block+1..head (= trie_block+1..head)
   Store account_store;
   IncrementalTrie account;
   std::unordered_map<Hash32, StorageTrie> storages;  // by keccak256(address)
@@ -322,8 +459,7 @@ core::Result<std::map<Address20, std::set<Hash32>>> changed_keys(Txn& txn, std::
 static core::Result<Hash32> replay_into(StateDb::TrieCache& tries, Txn& txn,
                                         const std::map<Address20, std::set<Hash32>>& touched, std::string_view what) {
   for (const auto& [addr, slots] : touched) {
-    IGRA_TRY(auto row, txn.get(t::kPlainAccount, addr.view()));
-    const Bytes raw = copy(row);
+    IGRA_TRY(const Bytes raw, flat_account(txn, tries.flat, addr));
     std::optional<Account> acct;
     if (!raw.empty()) {
       IGRA_TRY(acct, decode_account(raw));
@@ -331,8 +467,7 @@ static core::Result<Hash32> replay_into(StateDb::TrieCache& tries, Txn& txn,
     if (!slots.empty()) {
       IncrementalTrie& st = tries.storage(core::keccak256(addr.view()));
       for (const auto& slot : slots) {
-        IGRA_TRY(auto w, txn.get(t::kPlainStorage, t::concat({addr.view(), slot.view()})));
-        const Bytes word = copy(w);
+        IGRA_TRY(const Bytes word, flat_storage(txn, tries.flat, addr, slot));
         IGRA_TRY_VOID(st.put(core::keccak256(slot.view()).view(), word));
       }
       IGRA_TRY(const Hash32 sroot, st.root_hash());
@@ -377,6 +512,7 @@ core::Result<void> StateDb::try_rebuild_tries() {
   IGRA_TRY(Txn txn, env_->begin_write());
   IGRA_TRY(auto head, read_head(txn));
   IGRA_TRY(auto trie_block, read_trie_block(txn));
+  IGRA_TRY_VOID(load_flat(txn, cache->flat));
   if (!head) {
     tries_ = std::move(cache);
     return {};
@@ -434,8 +570,14 @@ core::Result<std::unique_ptr<StateDb>> StateDb::open(const EnvOptions& options, 
   IGRA_TRY(auto txn, db->env_->begin_write());
   IGRA_TRY(auto schema, txn.get(t::kMeta, core::as_bytes(t::kMetaSchema)));
   if (schema) {
-    if (schema->size() != 4 || core::load_be<std::uint32_t>(schema->data()) != t::kSchemaVersion)
+    const std::uint32_t version = schema->size() == 4 ? core::load_be<std::uint32_t>(schema->data()) : 0;
+    if (version != t::kSchemaVersion && version != 2)
       return core::make_error(core::ErrorCode::kUnsupported, "state db: unsupported schema version in " + options.path);
+    if (version == 2) {  // no PlainDiff rows yet: the plain tables are at the head; only the number changes
+      Bytes v;
+      core::put_be(v, t::kSchemaVersion);
+      IGRA_TRY_VOID(txn.put(t::kMeta, core::as_bytes(t::kMetaSchema), v));
+    }
   } else {
     Bytes v;
     core::put_be(v, t::kSchemaVersion);
@@ -545,7 +687,8 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
   IncrementalTrie& account_trie = tries_->account;
   const IncrementalTrie::Spawn spawn = trie_spawn(*env_);
 
-  // 1. Flat storage and the storage changesets, account by account; the storage-trie edits are collected.
+  // 1. Flat storage (the overlay and this block's PlainDiff rows) and the storage changesets, account by
+  // account; the storage-trie edits are collected.
   struct AddrWork {
     const Address20* addr = nullptr;
     Hash32 haddr;
@@ -557,15 +700,14 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
   };
   std::vector<AddrWork> work;
   work.reserve(by_addr.size());
-  Bytes key;
+  FlatOverlay& flat = tries_->flat;
   std::vector<std::pair<Bytes, Bytes>> storage_changes;  // StorageChangeSet rows, appended in key order below
-  IGRA_TRY(auto storage_cursor, txn.cursor(t::kPlainStorage));
+  std::vector<std::pair<Bytes, Bytes>> diff_rows;        // PlainDiff rows, likewise
   for (auto& [addr, p] : by_addr) {
     AddrWork& w = work.emplace_back();
     w.addr = &addr;
     w.haddr = core::keccak256(addr.view());
-    IGRA_TRY(auto old_row, txn.get(t::kPlainAccount, addr.view()));
-    w.old_raw = copy(old_row);
+    IGRA_TRY(w.old_raw, flat_account(txn, flat, addr));
     if (!w.old_raw.empty()) {
       IGRA_TRY(w.old_acct, decode_account(w.old_raw));
     }
@@ -578,33 +720,28 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
     IncrementalTrie& st = tries_->storage(w.haddr, p.writes.size());
     w.storage = &st;
     std::set<Hash32> recorded;  // slots whose pre-block value is already in the changeset
-    if (wipe && w.old_acct) {
-      IGRA_TRY(auto c, txn.cursor(t::kPlainStorage));
-      IGRA_TRY(auto e, c.seek(addr.view()));
-      while (e && has_prefix(e->first, addr.view())) {
-        const Hash32 slot = Hash32::from_view(e->first.subspan(20, 32));
-        storage_changes.emplace_back(t::concat({bn, addr.view(), slot.view()}), copy(e->second));
-        recorded.insert(slot);
-        IGRA_TRY_VOID(c.erase());
-        IGRA_TRY(e, c.seek(addr.view()));
+    FlatOverlay::Entry& fe = flat.entries[addr];
+    if (wipe) {
+      if (w.old_acct) {
+        IGRA_TRY(auto live, flat_live_slots(txn, flat, addr));
+        for (auto& [slot, word] : live) {
+          storage_changes.emplace_back(t::concat({bn, addr.view(), slot.view()}), std::move(word));
+          recorded.insert(slot);
+        }
       }
+      st.clear();
+      fe.wiped = true;
+      fe.slots.clear();
+      diff_rows.emplace_back(t::diff_key(n, t::kDiffStorage, addr.view()), Bytes{});
     }
-    if (wipe) st.clear();
     for (const auto& [slot, value] : p.writes) {
       Bytes new_word = encode_storage_value(value);
-      key = t::concat({addr.view(), slot.view()});
-      // One search of the tree per slot: the cursor stays on the found entry for the replace or delete.
-      IGRA_TRY(auto old_e, storage_cursor.find(key));
-      Bytes old_word = old_e ? copy(old_e->second) : Bytes{};
+      IGRA_TRY(Bytes old_word, flat_storage(txn, flat, addr, slot));
       if (old_word == new_word) continue;
-      if (new_word.empty()) {
-        IGRA_TRY_VOID(storage_cursor.erase());  // old_word is not empty here, so the cursor is on the slot
-      } else if (old_e) {
-        IGRA_TRY_VOID(storage_cursor.put_current(key, new_word));
-      } else {
-        IGRA_TRY_VOID(storage_cursor.put(key, new_word));
-      }
-      if (recorded.insert(slot).second) storage_changes.emplace_back(t::concat({bn, key}), std::move(old_word));
+      if (recorded.insert(slot).second)
+        storage_changes.emplace_back(t::concat({bn, addr.view(), slot.view()}), std::move(old_word));
+      diff_rows.emplace_back(t::diff_key(n, t::kDiffStorage, addr.view(), slot.view()), new_word);
+      fe.slots[slot] = new_word;
       w.edits.emplace_back(slot, std::move(new_word));  // the slot itself; hashed in step 2
     }
     tries_->edited_keys += w.edits.size();
@@ -676,12 +813,8 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
     }
     if (new_raw == w.old_raw) continue;
     IGRA_TRY_VOID(txn.append(t::kAccountChangeSet, t::concat({bn, w.addr->view()}), w.old_raw));  // address order
-    if (new_raw.empty()) {
-      IGRA_TRY(bool existed, txn.erase(t::kPlainAccount, w.addr->view()));
-      (void)existed;
-    } else {
-      IGRA_TRY_VOID(txn.put(t::kPlainAccount, w.addr->view(), new_raw));
-    }
+    diff_rows.emplace_back(t::diff_key(n, t::kDiffAccount, w.addr->view()), new_raw);
+    flat.entries[*w.addr].account = new_raw;
     account_updates.emplace_back(w.haddr, std::move(new_raw));
   }
   {
@@ -699,8 +832,12 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
   const bool flush = !tries_->trie_block || n - *tries_->trie_block >= tuning_.trie_flush_interval ||
                      tries_->edited_keys >= tuning_.trie_flush_max_keys;
   if (flush) {
+    // This block's changes go straight into the plain tables with the others.
     ScopedTimer ft(timings_.flush_ms);
     IGRA_TRY(timings_.trie_rows_written, tries_->flush(txn, n));
+  } else {
+    std::sort(diff_rows.begin(), diff_rows.end(), [](const auto& a, const auto& b) { return bytes_less(a.first, b.first); });
+    for (const auto& [k, v] : diff_rows) IGRA_TRY_VOID(txn.append(t::kPlainDiff, k, v));
   }
   trie_ms += ms_since(t_root);
   staged_ = std::make_unique<Staged>();
@@ -808,6 +945,8 @@ core::Result<void> StateDb::try_unwind(std::uint64_t target) {
     return core::make_error(core::ErrorCode::kNotFound, "state db: block " + std::to_string(target) + " is not stored");
   const Hash32 target_root = Hash32::from_view(*target_root_row);
   if (target == *head) return {};
+  // The plain tables take in the pending flat changes first: the changesets below restore them from there.
+  IGRA_TRY_VOID(flush_flat(txn, tries_->flat, *head));
 
   IGRA_TRY(const std::uint64_t index_from, read_index_from(txn, head));
   std::map<Address20, std::set<Hash32>> touched;  // every account (and its slots) an undone block changed
@@ -926,6 +1065,16 @@ core::Result<StateView> StateDb::view() {
   IGRA_TRY(v.txn_, env_->begin_read());
   IGRA_TRY(v.head_, read_head(v.txn_));
   IGRA_TRY(v.index_from_, read_index_from(v.txn_, v.head_));
+  IGRA_TRY(auto flat_block, read_meta_block(v.txn_, t::kMetaFlatBlock));
+  v.flat_block_ = flat_block ? *flat_block : v.head_.value_or(0);
+  return v;
+}
+
+core::Result<StateView> StateDb::writer_view() {
+  if (staged_) return core::make_error(core::ErrorCode::kInternal, "state db: writer_view while a block is staged");
+  IGRA_TRY_VOID(ensure_tries());
+  IGRA_TRY(StateView v, view());
+  v.overlay_ = &tries_->flat;
   return v;
 }
 
@@ -964,7 +1113,6 @@ core::Result<void> StateView::check_block(std::uint64_t block) {
 core::Result<Bytes> StateView::historical(bool account, ByteView key, std::uint64_t block) {
   const std::string_view history = account ? t::kAccountHistory : t::kStorageHistory;
   const std::string_view changeset = account ? t::kAccountChangeSet : t::kStorageChangeSet;
-  const std::string_view plain = account ? t::kPlainAccount : t::kPlainStorage;
   const std::uint64_t head = *head_;
   if (block < head) {
     if (block + 1 < index_from_) {
@@ -982,7 +1130,37 @@ core::Result<Bytes> StateView::historical(bool account, ByteView key, std::uint6
       if (v) return copy(v);
     }
   }
-  IGRA_TRY(auto v, txn_.get(plain, key));
+  return current(account, key);
+}
+
+// tables.hpp PlainDiff: the newest pending block's entry for the key (or a wipe of its account's storage),
+// else the plain table. The writer's own snapshots look the pending changes up in its overlay.
+core::Result<Bytes> StateView::current(bool account, ByteView key) {
+  const ByteView addr = key.subspan(0, 20);
+  if (overlay_) {
+    if (auto it = overlay_->entries.find(Address20::from_view(addr)); it != overlay_->entries.end()) {
+      const FlatOverlay::Entry& e = it->second;
+      if (account) {
+        if (e.account) return *e.account;
+      } else {
+        if (auto s = e.slots.find(Hash32::from_view(key.subspan(20, 32))); s != e.slots.end()) return s->second;
+        if (e.wiped) return Bytes{};
+      }
+    }
+  } else if (head_) {
+    for (std::uint64_t b = *head_; b > flat_block_; --b) {
+      if (account) {
+        IGRA_TRY(auto v, txn_.get(t::kPlainDiff, t::diff_key(b, t::kDiffAccount, addr)));
+        if (v) return copy(v);
+      } else {
+        IGRA_TRY(auto v, txn_.get(t::kPlainDiff, t::diff_key(b, t::kDiffStorage, addr, key.subspan(20, 32))));
+        if (v) return copy(v);
+        IGRA_TRY(auto wiped, txn_.get(t::kPlainDiff, t::diff_key(b, t::kDiffStorage, addr)));
+        if (wiped) return Bytes{};
+      }
+    }
+  }
+  IGRA_TRY(auto v, txn_.get(account ? t::kPlainAccount : t::kPlainStorage, key));
   return copy(v);
 }
 
@@ -995,17 +1173,15 @@ core::Result<std::optional<Account>> StateView::account(const Address20& addr, s
 }
 
 core::Result<std::optional<Account>> StateView::head_account(const Address20& addr) {
-  IGRA_TRY(auto v, txn_.get(t::kPlainAccount, addr.view()));
-  if (!v || v->empty()) return std::optional<Account>();
-  IGRA_TRY(auto a, decode_account(*v));
+  IGRA_TRY(const Bytes v, current(true, addr.view()));
+  if (v.empty()) return std::optional<Account>();
+  IGRA_TRY(auto a, decode_account(v));
   return std::optional<Account>(a);
 }
 
 core::Result<core::uint256> StateView::head_storage(const Address20& addr, const Hash32& slot) {
-  const Bytes key = t::concat({addr.view(), slot.view()});
-  IGRA_TRY(auto v, txn_.get(t::kPlainStorage, key));
-  if (!v) return core::uint256{};
-  return decode_storage_value(*v);
+  IGRA_TRY(const Bytes v, current(false, t::concat({addr.view(), slot.view()})));
+  return decode_storage_value(v);
 }
 
 core::Result<core::uint256> StateView::balance(const Address20& addr, std::uint64_t block) {
@@ -1204,26 +1380,59 @@ core::Result<std::vector<std::pair<Hash32, std::string>>> StateView::dropped_txs
   return out;
 }
 
+// Both merge the plain table with the PlainDiff rows of the blocks after flat_block, oldest first.
 core::Result<std::vector<std::pair<Address20, Account>>> StateView::all_accounts() {
+  std::map<Address20, Bytes> raw;
+  {
+    IGRA_TRY(auto c, txn_.cursor(t::kPlainAccount));
+    IGRA_TRY(auto e, c.first());
+    while (e) {
+      raw[Address20::from_view(e->first)] = copy(e->second);
+      IGRA_TRY(e, c.next());
+    }
+  }
+  if (head_) {
+    IGRA_TRY(auto c, txn_.cursor(t::kPlainDiff));
+    IGRA_TRY(auto e, c.seek(t::block_key(flat_block_ + 1)));
+    while (e && core::load_be<std::uint64_t>(e->first.data()) <= *head_) {
+      if (e->first.size() == 29 && e->first[8] == t::kDiffAccount) raw[Address20::from_view(e->first.subspan(9, 20))] = copy(e->second);
+      IGRA_TRY(e, c.next());
+    }
+  }
   std::vector<std::pair<Address20, Account>> out;
-  IGRA_TRY(auto c, txn_.cursor(t::kPlainAccount));
-  IGRA_TRY(auto e, c.first());
-  while (e) {
-    IGRA_TRY(auto a, decode_account(e->second));
-    out.emplace_back(Address20::from_view(e->first), a);
-    IGRA_TRY(e, c.next());
+  for (const auto& [addr, r] : raw) {
+    if (r.empty()) continue;
+    IGRA_TRY(auto a, decode_account(r));
+    out.emplace_back(addr, a);
   }
   return out;
 }
 
 core::Result<std::vector<std::pair<Hash32, core::uint256>>> StateView::all_storage(const Address20& addr) {
+  std::map<Hash32, Bytes> raw;
+  {
+    IGRA_TRY(auto c, txn_.cursor(t::kPlainStorage));
+    IGRA_TRY(auto e, c.seek(addr.view()));
+    while (e && has_prefix(e->first, addr.view())) {
+      raw[Hash32::from_view(e->first.subspan(20, 32))] = copy(e->second);
+      IGRA_TRY(e, c.next());
+    }
+  }
+  for (std::uint64_t b = flat_block_ + 1; head_ && b <= *head_; ++b) {
+    const Bytes prefix = t::diff_key(b, t::kDiffStorage, addr.view());
+    IGRA_TRY(auto c, txn_.cursor(t::kPlainDiff));
+    IGRA_TRY(auto e, c.seek(prefix));
+    while (e && has_prefix(e->first, prefix)) {
+      if (e->first.size() == prefix.size()) raw.clear();  // the block wiped the storage (sorts before its slots)
+      else raw[Hash32::from_view(e->first.subspan(29, 32))] = copy(e->second);
+      IGRA_TRY(e, c.next());
+    }
+  }
   std::vector<std::pair<Hash32, core::uint256>> out;
-  IGRA_TRY(auto c, txn_.cursor(t::kPlainStorage));
-  IGRA_TRY(auto e, c.seek(addr.view()));
-  while (e && has_prefix(e->first, addr.view())) {
-    IGRA_TRY(auto v, decode_storage_value(e->second));
-    out.emplace_back(Hash32::from_view(e->first.subspan(20, 32)), v);
-    IGRA_TRY(e, c.next());
+  for (const auto& [slot, r] : raw) {
+    if (r.empty()) continue;
+    IGRA_TRY(auto v, decode_storage_value(r));
+    out.emplace_back(slot, v);
   }
   return out;
 }

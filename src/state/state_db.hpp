@@ -3,14 +3,15 @@
 // Merkle-Patricia state root, block data and the Igra tables, all in one LMDB environment (schema in
 // tables.hpp).
 //
-// Writer: StateDb::apply_block writes one L2 block in one LMDB write transaction (flat state, changesets,
-// history indices, root, block rows, L1 origin, derivation cursor) and returns once it is committed
-// (fsync'ed unless EnvOptions::sync is off). The state and storage tries stay in memory between blocks
-// (only touched paths are loaded and rehashed); their rows are written every trie_flush_interval blocks in
-// that block's transaction. unwind_to(N) undoes blocks newest-first in one transaction, checks that the
+// Writer: StateDb::apply_block writes one L2 block in one LMDB write transaction (its new flat values as
+// PlainDiff rows, changesets, history indices, root, block rows, L1 origin, derivation cursor) and returns
+// once it is committed (fsync'ed unless EnvOptions::sync is off). The state and storage tries and the merged
+// flat changes stay in memory between blocks (only touched paths are loaded and rehashed); every
+// trie_flush_interval blocks that block's transaction writes the trie rows and moves the flat changes into
+// PlainAccount / PlainStorage in key order. unwind_to(N) undoes blocks newest-first in one transaction, checks that the
 // recomputed root equals the one stored for N and writes the trie rows of N. A crash at any moment leaves
 // the database at the last committed block: open() recomputes the trie rows of blocks committed after
-// the last trie flush from their changesets and checks the result against their stored root.
+// the last flush from PlainDiff and their changesets and checks the result against their stored root.
 //
 // Single writer: apply_block / unwind_to / flush_trie must not run concurrently (one writer thread). Within
 // a block, the trie updates use a second thread (storage tries split between the two, the state trie's
@@ -33,6 +34,8 @@
 #include "state/lmdb_env.hpp"
 
 namespace igra::state {
+
+struct FlatOverlay;  // the writer's merged PlainDiff (state_db.cpp)
 
 // Block-level rows written with the state in the same transaction. Everything except `number` is
 // optional (empty = not stored).
@@ -125,11 +128,15 @@ class StateView {
   friend class StateDb;
   core::Result<void> check_block(std::uint64_t block);
   core::Result<core::Bytes> historical(bool account, core::ByteView key, std::uint64_t block);
+  // The value after the head block: key is addr (account) or addr ++ slot (storage).
+  core::Result<core::Bytes> current(bool account, core::ByteView key);
   core::Result<std::vector<std::uint64_t>> log_blocks(bool address, core::ByteView key, std::uint64_t from,
                                                       std::uint64_t to);
   Txn txn_;
   std::optional<std::uint64_t> head_;
   std::uint64_t index_from_ = 0;  // blocks below are in the deferred indices (tables.hpp)
+  std::uint64_t flat_block_ = 0;  // the plain tables hold the state after this block (tables.hpp PlainDiff)
+  const FlatOverlay* overlay_ = nullptr;  // writer_view(): the writer's merged PlainDiff rows
 };
 
 // Where the time of the last apply_block went (for benchmarks and metrics).
@@ -148,10 +155,11 @@ struct StateDbStats {
   std::size_t map_growths = 0;
 };
 
-// Writer tuning. The tries are kept in memory between blocks and their rows are written every
-// trie_flush_interval blocks (in that block's transaction). Every block still commits its flat state,
-// changesets and root durably; after a crash the rows of the unflushed blocks are recomputed from the
-// changesets on open (tables.hpp, Meta "trie_block"). 1 writes the trie rows with every block.
+// Writer tuning. The tries and the merged flat changes are kept in memory between blocks; every
+// trie_flush_interval blocks that block's transaction writes the trie rows and the plain tables. Every block
+// still commits its new flat values (PlainDiff), changesets and root durably; after a crash the unflushed
+// blocks are recomputed from them on open (tables.hpp, Meta "flat_block" / "trie_block"). 1 writes
+// everything with every block. Readers look at up to this many PlainDiff blocks per head read.
 struct StateDbTuning {
   std::uint64_t trie_flush_interval = 16;
   // Also flush once this many keys were edited since the last flush: bounds the memory of the cache and
@@ -189,6 +197,10 @@ class StateDb {
 
   std::optional<std::uint64_t> head() const noexcept { return head_; }
   core::Result<StateView> view();
+  // A snapshot for the writer's own thread (block execution before stage_block): its head reads look up the
+  // pending flat changes in the writer's memory instead of one PlainDiff row per pending block. Must not be
+  // used after the next stage_block / commit_block / unwind_to, nor on another thread.
+  core::Result<StateView> writer_view();
   StateDbStats stats() const;
   const ApplyTimings& last_apply_timings() const noexcept { return timings_; }
 

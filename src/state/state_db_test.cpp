@@ -207,6 +207,26 @@ TEST_P(StateDbRandom, BlocksUnwindsReappliesHistoricalReadsAndProofs) {
       EXPECT_EQ(*sv, m.slot(a, s)) << "block " << b << " step " << step;
       ++reads;
     }
+    // Head reads (the executor's pre-state): through a reader's snapshot (PlainDiff rows of the blocks after
+    // the last flush) and through the writer's own (its in-memory overlay).
+    {
+      auto wv = db.writer_view();
+      ASSERT_TRUE(wv.ok()) << wv.error().message;
+      const ModelState& m = snapshots.back();
+      for (int i = 0; i < 6; ++i) {
+        const Address20 a = pool_address(rng() % 42);
+        const Hash32 s = pool_slot(rng() % 13);
+        const std::optional<Account> want = m.accounts.count(a) ? std::optional<Account>(m.full_account(a)) : std::nullopt;
+        for (StateView* sv : {&*v, &*wv}) {
+          auto acc = sv->head_account(a);
+          ASSERT_TRUE(acc.ok()) << acc.error().message;
+          EXPECT_EQ(*acc, want) << "step " << step << (sv == &*wv ? " (writer)" : "");
+          auto val = sv->head_storage(a, s);
+          ASSERT_TRUE(val.ok()) << val.error().message;
+          EXPECT_EQ(*val, m.slot(a, s)) << "step " << step << (sv == &*wv ? " (writer)" : "");
+        }
+      }
+    }
     // Transaction and log lookups, served from the indices and from the not yet indexed newest blocks.
     for (int i = 0; i < 2; ++i) {
       const std::uint64_t b = rng() % (head + 1);

@@ -21,9 +21,11 @@
 //
 // Durability: one LMDB write transaction per L2 block (or per unwind); a block is reported as committed
 // only after mdb_txn_commit returned, which (with the default sync settings) has fsync'ed it. Each block
-// commits its flat state, changesets, history, root and block rows; trie rows are written every few blocks
-// (Meta "trie_block") and recomputed from the changesets after a crash, so nothing committed depends on
-// memory.
+// commits its changesets, its new flat values (PlainDiff), root and block rows. The flat tables and the trie
+// rows are brought up to date every few blocks (Meta "flat_block" and "trie_block", written together) in key
+// order; after a crash the writer rebuilds its in-memory state of the blocks since then from PlainDiff and the
+// changesets, so nothing committed depends on memory.
+
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -37,17 +39,32 @@ namespace igra::state::tables {
 // Current (flat) state
 // ---------------------------------------------------------------------------------------------------------
 
-// PlainAccount: the current account of each address.
+// PlainAccount: the account of each address after block Meta "flat_block" (F); PlainDiff holds the changes of
+// the blocks after F (at most StateDbTuning::trie_flush_interval of them).
 //   key   addr (20)
 //   value acct (non-empty; deleted accounts are removed)
 // storageRoot inside acct is maintained by the state layer (the input's storage_root is ignored).
 inline constexpr std::string_view kPlainAccount = "PlainAccount";
 
-// PlainStorage: current non-zero storage slots.
+// PlainStorage: the non-zero storage slots after block F (as PlainAccount).
 //   key   addr (20) ++ slot (32)
 //   value word (non-empty; zero slots are removed)
 // All slots of one account are adjacent, so a self-destruct is one prefix range scan.
 inline constexpr std::string_view kPlainStorage = "PlainStorage";
+
+// PlainDiff: the flat-state changes of each block after F, as the values they leave. A block writes these
+// rows (appended in key order: a few contiguous pages) instead of rewriting a page of PlainAccount /
+// PlainStorage per changed key; every few blocks the writer moves the merged changes into the plain tables in
+// key order (each page rewritten once per batch, not once per block), sets F to that block and deletes the
+// rows, in one transaction. The value of a key after block N >= F: its entry in the newest block of F+1..N
+// that has one, else the plain table.
+//   key   u64be(N) ++ 0x00 ++ addr (20)               value acct after block N (empty: deleted)
+//   key   u64be(N) ++ 0x01 ++ addr (20)               value empty: block N wiped the account's storage; its
+//                                                      slots without an entry of block N are zero after N
+//   key   u64be(N) ++ 0x01 ++ addr (20) ++ slot (32)   value word after block N (empty: zero)
+inline constexpr std::string_view kPlainDiff = "PlainDiff";
+inline constexpr std::uint8_t kDiffAccount = 0x00;
+inline constexpr std::uint8_t kDiffStorage = 0x01;
 
 // Code: contract bytecode by hash. Content-addressed and never removed by an unwind (harmless: an entry
 // that no account refers to is never read).
@@ -82,7 +99,7 @@ inline constexpr std::string_view kStorageChangeSet = "StorageChangeSet";
 //   key   addr (20) ++ u64be(N)
 //   value empty
 // Value after block N = AccountChangeSet[B ++ addr] for the first block B > N that changed the account (from
-// this index below F, else from the changesets of F..head), else PlainAccount.
+// this index below F, else from the changesets of F..head), else the current value (PlainDiff, PlainAccount).
 inline constexpr std::string_view kAccountHistory = "AccountHistory";
 
 // StorageHistory: index of the blocks that changed a slot.
@@ -176,6 +193,8 @@ inline constexpr std::string_view kDroppedTx = "DroppedTx";
 //                             (opaque; its previous value is kept per block in CursorHistory)
 //   key   "schema"            value u32be(kSchemaVersion)
 //   key   "index_from"        value u64be(F): the deferred indices (above) hold the blocks below F
+//   key   "flat_block"        value u64be(F): PlainAccount and PlainStorage hold the state after block F <= head,
+//                             PlainDiff the changes of F+1..head (absent: F = head). Equal to trie_block.
 //   key   "trie_block"        value u64be(T): AccountTrie and StorageTrie hold the tries of the state after
 //                             block T <= head. The writer keeps the tries of blocks T+1..head in memory and
 //                             recomputes them from the changesets of those blocks after a restart; readers
@@ -186,6 +205,7 @@ inline constexpr std::string_view kMetaCursor = "derivation_cursor";
 inline constexpr std::string_view kMetaSchema = "schema";
 inline constexpr std::string_view kMetaTrieBlock = "trie_block";
 inline constexpr std::string_view kMetaIndexFrom = "index_from";
+inline constexpr std::string_view kMetaFlatBlock = "flat_block";
 
 // BlockIndexKeys: what block N adds to TxLookup and the log indices: the source of the deferred index batch,
 // what readers scan for blocks F..head, and what an unwind removes.
@@ -198,13 +218,15 @@ inline constexpr std::string_view kBlockIndexKeys = "BlockIndexKeys";
 //   value cursor bytes
 inline constexpr std::string_view kCursorHistory = "CursorHistory";
 
-inline constexpr std::uint32_t kSchemaVersion = 2;
+// 3 added PlainDiff and Meta "flat_block"; a version-2 database (no such rows: F = head) is upgraded on open.
+inline constexpr std::uint32_t kSchemaVersion = 3;
 
-inline constexpr std::array<std::string_view, 23> kAllTables = {
+inline constexpr std::array<std::string_view, 24> kAllTables = {
     kPlainAccount, kPlainStorage,  kCode,          kAccountChangeSet, kStorageChangeSet, kAccountHistory,
     kStorageHistory, kAccountTrie, kStorageTrie,   kStateRoot,        kCanonicalHash,    kHeader,
     kBody,         kReceipt,       kTxLookup,      kLogAddressIndex,  kLogTopicIndex,    kL1Origin,
-    kDroppedTx,    kMeta,          kCursorHistory, kBlockIndexKeys,   kBlockNumber};
+    kDroppedTx,    kMeta,          kCursorHistory, kBlockIndexKeys,   kBlockNumber,
+    kPlainDiff};
 
 // ---------------------------------------------------------------------------------------------------------
 // Key encoders
@@ -227,6 +249,16 @@ inline core::Bytes concat(std::initializer_list<core::ByteView> parts) {
 inline core::Bytes with_block(core::Bytes prefix, std::uint64_t n) {
   core::put_be(prefix, n);
   return prefix;
+}
+// PlainDiff keys.
+inline core::Bytes diff_key(std::uint64_t n, std::uint8_t kind, core::ByteView addr, core::ByteView slot = {}) {
+  core::Bytes k;
+  k.reserve(8 + 1 + addr.size() + slot.size());
+  core::put_be(k, n);
+  k.push_back(kind);
+  core::append(k, addr);
+  core::append(k, slot);
+  return k;
 }
 // Trie node path key (see "path" above); nibbles are 0..15, one per element.
 inline core::Bytes path_key(const std::uint8_t* nibbles, std::size_t count, core::ByteView prefix = {}) {
