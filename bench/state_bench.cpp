@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
   std::string dir;
   bool keep = false, reuse = false, memory = true, memory_only = false;
   int blocks_1k = 40, blocks_10k = 20;
+  std::string only, fsync_only;  // empty: every scenario, fsync on and off
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--accounts" && i + 1 < argc) accounts = std::strtoull(argv[++i], nullptr, 10);
@@ -170,14 +171,18 @@ int main(int argc, char** argv) {
     else if (a == "--memory-only") memory_only = true;
     else if (a == "--blocks-1k" && i + 1 < argc) blocks_1k = std::atoi(argv[++i]);
     else if (a == "--blocks-10k" && i + 1 < argc) blocks_10k = std::atoi(argv[++i]);
+    else if (a == "--only" && i + 1 < argc) only = argv[++i];
+    else if (a == "--fsync" && i + 1 < argc) fsync_only = argv[++i];
     else if (a.rfind("--benchmark", 0) == 0) continue;  // tolerate Google Benchmark flags from runners
     else {
       std::fprintf(stderr,
                    "usage: %s [--accounts N] [--dir PATH] [--keep] [--reuse] [--no-memory-bound] [--blocks-1k N] "
-                   "[--blocks-10k N] [--memory-only]\n"
+                   "[--blocks-10k N] [--memory-only] [--only spread|hot-100] [--fsync on|off]\n"
                    "  --reuse            keep the database of --dir when it exists (skips the load; implies --keep)\n"
                    "  --no-memory-bound  skip the in-memory trie measurement\n"
-                   "  --memory-only      only the in-memory trie measurement (for profiling the trie)\n",
+                   "  --memory-only      only the in-memory trie measurement (for profiling the trie)\n"
+                   "  --only NAME        only the scenarios called NAME (spread or hot-100)\n"
+                   "  --fsync on|off     only the runs with fsync on / off\n",
                    argv[0]);
       return 2;
     }
@@ -225,6 +230,7 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   std::mt19937_64 rng(12345 + next_block);  // a reused database gets new writes, not the same ones again
   for (const bool sync : {true, false}) {
+    if (!fsync_only.empty() && (fsync_only == "on") != sync) continue;
     opt.sync = sync;
     auto db_r = StateDb::open(opt);
     if (!db_r.ok()) fail(db_r.error());
@@ -239,6 +245,7 @@ int main(int argc, char** argv) {
                                   {"spread", 10000, blocks_10k, 0},
                                   {"hot-100", 10000, blocks_10k, 100}};
     for (const auto& sc : scenarios) {
+      if (!only.empty() && only != sc.name) continue;
       Row row;
       row.name = sc.name;
       row.writes = sc.writes;
