@@ -45,7 +45,7 @@ struct Row {
   std::string name;
   std::size_t writes = 0;
   bool sync = true;
-  std::vector<double> total, trie, commit, flush;
+  std::vector<double> total, trie, commit, flush, flat;
   std::size_t rows = 0, loads = 0;
 };
 
@@ -269,6 +269,7 @@ int main(int argc, char** argv) {
         row.trie.push_back(t.trie_ms);
         row.commit.push_back(t.commit_ms);
         row.flush.push_back(t.flush_ms);
+        row.flat.push_back(t.flat_ms);
         row.rows += t.trie_rows_written;
         row.loads += t.trie_loads;
       }
@@ -277,18 +278,19 @@ int main(int argc, char** argv) {
     if (!sync) size_after_load = db.stats().used_bytes;
   }
 
-  std::printf("\n%-8s %7s %5s %9s %9s %9s %9s %11s %9s %10s %9s %12s %9s\n", "scenario", "writes", "fsync", "blocks/s",
-              "mean ms", "p50 ms", "max ms", "root share", "root p50", "commit p50", "flush ms", "trie rows/blk",
-              "loads/blk");
+  std::printf("\n%-8s %7s %5s %9s %9s %9s %9s %11s %9s %9s %10s %9s %12s %9s\n", "scenario", "writes", "fsync",
+              "blocks/s", "mean ms", "p50 ms", "max ms", "root share", "root p50", "flat p50", "commit p50", "flush ms",
+              "trie rows/blk", "loads/blk");
   for (const auto& r : rows) {
     const double m = mean(r.total);
-    std::printf("%-8s %7zu %5s %9.1f %9.2f %9.2f %9.2f %10.1f%% %9.2f %10.2f %9.2f %12zu %9zu\n", r.name.c_str(), r.writes,
-                r.sync ? "on" : "off", 1000.0 / m, m, pct(r.total, 0.5), pct(r.total, 1.0),
-                100.0 * mean(r.trie) / m, pct(r.trie, 0.5), pct(r.commit, 0.5), mean(r.flush),
+    std::printf("%-8s %7zu %5s %9.1f %9.2f %9.2f %9.2f %10.1f%% %9.2f %9.2f %10.2f %9.2f %12zu %9zu\n", r.name.c_str(),
+                r.writes, r.sync ? "on" : "off", 1000.0 / m, m, pct(r.total, 0.5), pct(r.total, 1.0),
+                100.0 * mean(r.trie) / m, pct(r.trie, 0.5), pct(r.flat, 0.5), pct(r.commit, 0.5), mean(r.flush),
                 r.total.empty() ? 0 : r.rows / r.total.size(), r.total.empty() ? 0 : r.loads / r.total.size());
   }
-  std::printf("(root: trie loads, edits, hashing and the trie rows of flushing blocks; flush ms: mean per block of the\n"
-              " trie-row and index batches written every few blocks, included in the totals)\n");
+  std::printf("(root: trie loads, edits, hashing and the trie rows of flushing blocks; flat: old values, changesets and\n"
+              " PlainDiff rows, or the plain-table writes of flushing blocks; flush ms: mean per block of the trie-row,\n"
+              " plain-table and index batches written every few blocks, included in the totals)\n");
   std::ifstream load("/proc/loadavg");
   std::string la;
   std::getline(load, la);

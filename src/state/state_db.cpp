@@ -703,6 +703,7 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
   FlatOverlay& flat = tries_->flat;
   std::vector<std::pair<Bytes, Bytes>> storage_changes;  // StorageChangeSet rows, appended in key order below
   std::vector<std::pair<Bytes, Bytes>> diff_rows;        // PlainDiff rows, likewise
+  const auto t_flat = Clock::now();
   for (auto& [addr, p] : by_addr) {
     AddrWork& w = work.emplace_back();
     w.addr = &addr;
@@ -749,6 +750,7 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
   std::sort(storage_changes.begin(), storage_changes.end(),
             [](const auto& a, const auto& b) { return bytes_less(a.first, b.first); });
   for (const auto& [k, v] : storage_changes) IGRA_TRY_VOID(txn.append(t::kStorageChangeSet, k, v));
+  timings_.flat_ms += ms_since(t_flat);
 
   // 2. The storage tries and their roots: independent tries, so on two threads (one contract's many slots
   // go through put_batch instead).
@@ -826,20 +828,28 @@ core::Result<core::Hash32> StateDb::try_stage(std::uint64_t number, const BlockC
     const Hash32 h = core::keccak256(code);
     IGRA_TRY_VOID(txn.put(t::kCode, h.view(), code));
   }
-  const auto t_root = Clock::now();
-  IGRA_TRY(const Hash32 root, account_trie.root_hash());
+  Hash32 root;
+  {
+    ScopedTimer tt(trie_ms);
+    IGRA_TRY(root, account_trie.root_hash());
+  }
   timings_.trie_loads = tries_->loads.exchange(0);
   const bool flush = !tries_->trie_block || n - *tries_->trie_block >= tuning_.trie_flush_interval ||
                      tries_->edited_keys >= tuning_.trie_flush_max_keys;
   if (flush) {
     // This block's changes go straight into the plain tables with the others.
     ScopedTimer ft(timings_.flush_ms);
+    {
+      ScopedTimer fl(timings_.flat_ms);
+      IGRA_TRY_VOID(flush_flat(txn, tries_->flat, n));
+    }
+    ScopedTimer tt(trie_ms);
     IGRA_TRY(timings_.trie_rows_written, tries_->flush(txn, n));
   } else {
+    ScopedTimer fl(timings_.flat_ms);
     std::sort(diff_rows.begin(), diff_rows.end(), [](const auto& a, const auto& b) { return bytes_less(a.first, b.first); });
     for (const auto& [k, v] : diff_rows) IGRA_TRY_VOID(txn.append(t::kPlainDiff, k, v));
   }
-  trie_ms += ms_since(t_root);
   staged_ = std::make_unique<Staged>();
   staged_->txn = std::move(txn);
   staged_->number = n;

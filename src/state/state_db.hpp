@@ -145,6 +145,7 @@ struct ApplyTimings {
   double trie_ms = 0;    // state root: trie loads, edits, hashing and trie row writes
   double commit_ms = 0;  // mdb_txn_commit (page writes and fsync)
   double flush_ms = 0;   // writing the deferred trie rows and index batches (only in the blocks that flush)
+  double flat_ms = 0;    // flat state: old values, changesets, PlainDiff rows or (flushing blocks) plain tables
   std::size_t trie_rows_written = 0;
   std::size_t trie_loads = 0;  // trie rows read from the database for the block's updates
 };
